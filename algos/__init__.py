@@ -1,0 +1,1 @@
+"""Algorithm cores. Each subpackage is independent of the command-line layer."""

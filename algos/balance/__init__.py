@@ -1,0 +1,1 @@
+"""Chemical equation balancing in the integer-nullspace (vector) formulation."""

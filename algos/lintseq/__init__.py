@@ -1,0 +1,1 @@
+"""LintSeq synthetic edit sequences (Piterbarg, Pinto and Fergus, 2024)."""

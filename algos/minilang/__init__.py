@@ -1,0 +1,1 @@
+"""Translation of Isabelle/Isar proofs into Minilang (Xu et al., 2025)."""

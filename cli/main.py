@@ -1,0 +1,182 @@
+"""Entry point of the ``toolbox`` command.
+
+Each subcommand lives in its own module ``toolbox.cli.<name>`` that defines
+``register(app)``. Those modules import only typer and the standard library at
+module level; the algorithm cores, and with them numpy, scipy, numba, sympy and
+pyfftw, are imported inside the command bodies, so ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from toolbox.cli import common
+
+# Modules under toolbox.cli that each add one subcommand (or group) to the app.
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("toolbox")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"toolbox {_version()}")
+        raise typer.Exit()
+
+
+def _markup_mode() -> str | None:
+    # Rich help panels on a terminal; plain text in pipes, tests and man-page generation.
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return None
+    try:
+        return "rich" if sys.stdout.isatty() else None
+    except (AttributeError, ValueError):
+        return None
+
+
+def build_app(markup_mode: str | None = None) -> typer.Typer:
+    """Build the Typer application with every subcommand registered."""
+    app = typer.Typer(
+        name="toolbox",
+        epilog="Run 'toolbox COMMAND --help' for a command's options, or 'man toolbox-COMMAND'.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=markup_mode,  # type: ignore[arg-type]
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def root(
+        version: Annotated[
+            bool,
+            typer.Option("--version", callback=_print_version, is_eager=True,
+                         help="Print the version and exit."),
+        ] = False,
+        debug: Annotated[
+            bool,
+            typer.Option("--debug", help="Show the Python traceback of an unexpected error "
+                         "(also set by TOOLBOX_DEBUG=1)."),
+        ] = False,
+    ) -> None:
+        """Command-line algorithm toolbox: each subcommand wraps one algorithm from a recent paper.
+
+        Inputs are files or '-' for standard input; results go to standard output
+        or -o FILE, and every message goes to standard error.
+        """
+        if debug:
+            common.settings.debug = True
+
+    for module_name in SUBCOMMAND_MODULES:
+        module = importlib.import_module(f"toolbox.cli.{module_name}")
+        module.register(app)
+    return app
+
+
+def _silence_stdout() -> None:
+    # The reader of our output has gone (for example `toolbox ... | head -1`).
+    # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _format_usage_error(error: Exception) -> str:
+    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    message = " ".join(message.split())
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "toolbox"
+    return f"{message} (see '{command} --help')"
+
+
+def run(args: Sequence[str] | None = None) -> int:
+    """Run the command line ``args`` and return the exit status."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    from toolbox.io.errors import InputError
+
+    argv = list(sys.argv[1:] if args is None else args)
+    try:
+        command = typer.main.get_command(build_app(_markup_mode()))
+        result = command.main(argv, prog_name="toolbox", standalone_mode=False)
+        sys.stdout.flush()
+        return result if isinstance(result, int) else common.EXIT_OK
+    except NoArgsIsHelpError as error:
+        typer.echo(error.ctx.get_help() if error.ctx else "")
+        return common.EXIT_OK
+    except UsageError as error:
+        _report_error(_format_usage_error(error))
+        return common.EXIT_USAGE
+    except ClickException as error:
+        _report_error(" ".join(error.format_message().split()))
+        return error.exit_code
+    except common.CliError as error:
+        _report_error(str(error))
+        return error.exit_code
+    except InputError as error:
+        _report_error(str(error))
+        return common.EXIT_USAGE
+    except BrokenPipeError:
+        _silence_stdout()
+        return common.EXIT_OK
+    except SystemExit as exit_request:
+        # Typer turns a broken pipe inside a command into exit status 1 after
+        # wrapping stdout; a closed reader is not a failure of ours, so exit 0.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _silence_stdout()
+            return common.EXIT_OK
+        raise exit_request
+    except KeyboardInterrupt:
+        _report_error("interrupted")
+        return common.EXIT_INTERRUPTED
+    except MemoryError:
+        _report_error("out of memory; use a smaller input or block size")
+        return common.EXIT_NO_RESULT
+    except Exception as error:  # every unexpected failure still ends in one line
+        if common.settings.debug:
+            raise
+        _report_error(
+            f"internal error: {type(error).__name__}: {error} "
+            "(rerun with --debug for the traceback, and please report it)"
+        )
+        return common.EXIT_NO_RESULT
+
+
+def _report_error(message: str) -> None:
+    try:
+        sys.stderr.write(f"{common.PROG}: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def main() -> None:
+    """Console-script entry point: run, then exit with the status."""
+    try:
+        status = run()
+    except KeyboardInterrupt:
+        status = common.EXIT_INTERRUPTED
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
