@@ -45,9 +45,10 @@ def display_name(path: str | os.PathLike[str]) -> str:
 class _GuardedReader(io.RawIOBase):
     """Raw reader that turns decompression failures into :class:`InputError`."""
 
-    def __init__(self, inner: BinaryIO, name: str):
+    def __init__(self, inner: BinaryIO, name: str, owned: list[BinaryIO]):
         self._inner = inner
         self._name = name
+        self._owned = owned  # closed with this reader, innermost last
 
     def readable(self) -> bool:
         return True
@@ -65,8 +66,9 @@ class _GuardedReader(io.RawIOBase):
         return len(data)
 
     def close(self) -> None:
-        if self._inner is not sys.stdin.buffer:
-            self._inner.close()
+        for handle in self._owned:
+            if handle is not sys.stdin.buffer:
+                handle.close()
         super().close()
 
 
@@ -75,7 +77,7 @@ def _open_source(path: str | os.PathLike[str]) -> BinaryIO:
     if str(path) == STDIO:
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 - the caller owns the handle
+        return open(path, "rb")
     except FileNotFoundError:
         message = "file not found; check the path, or pass '-' to read standard input"
         raise InputError(message, path=name) from None
@@ -99,11 +101,14 @@ def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
     source = _open_source(path)
     buffered = source if hasattr(source, "peek") else io.BufferedReader(source)  # type: ignore[arg-type]
     head = buffered.peek(2)[:2]  # type: ignore[attr-defined]
+    owned = [buffered, source] if buffered is not source else [source]
     if head == _GZIP_MAGIC:
         inner: BinaryIO = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+        owned.insert(0, inner)
     else:
         inner = buffered
-    return io.BufferedReader(_GuardedReader(inner, display_name(path)))  # type: ignore[return-value]
+    guarded = _GuardedReader(inner, display_name(path), owned)
+    return io.BufferedReader(guarded)  # type: ignore[return-value]
 
 
 def open_text(
