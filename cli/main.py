@@ -80,7 +80,7 @@ def build_app(markup_mode: str | None = None) -> typer.Typer:
         if debug:
             common.settings.debug = True
 
-    for module_name in SUBCOMMAND_MODULES:
+    for module_name in (*SUBCOMMAND_MODULES, "completion"):
         module = importlib.import_module(f"toolbox.cli.{module_name}")
         module.register(app)
     return app
@@ -98,7 +98,8 @@ def _silence_stdout() -> None:
 
 def _format_usage_error(error: Exception) -> str:
     message = error.format_message() if hasattr(error, "format_message") else str(error)
-    message = " ".join(message.split())
+    # Typer validates Literal choices with pydantic, whose messages carry this prefix.
+    message = " ".join(message.split()).replace("Value error, ", "")
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else "toolbox"
     return f"{message} (see '{command} --help')"
@@ -111,6 +112,12 @@ def run(args: Sequence[str] | None = None) -> int:
     from toolbox.io.errors import InputError
 
     argv = list(sys.argv[1:] if args is None else args)
+    if os.environ.get("_TOOLBOX_COMPLETE"):
+        # A shell is asking for completions (see `toolbox completion`); Typer
+        # registers its bash, zsh and fish handlers only on request.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         command = typer.main.get_command(build_app(_markup_mode()))
         result = command.main(argv, prog_name="toolbox", standalone_mode=False)

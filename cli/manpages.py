@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from toolbox.cli.main import _version, build_app
 
@@ -68,11 +69,7 @@ def _options_section(command: Any, context: Any, title: str = "OPTIONS") -> list
         record = parameter.get_help_record(context)
         if record is None:
             continue
-        names, help_text = record
-        if getattr(parameter, "param_type_name", "") == "argument":
-            names = parameter.make_metavar(context)
-            help_text = getattr(parameter, "help", None) or help_text
-        records.append((names, help_text))
+        records.append(record)
     if not records:
         return []
     lines = [f".SH {title}" if title == "OPTIONS" else f".SS {title}"]
@@ -120,7 +117,7 @@ def _render_command(name: str, command: Any, parent: Any, directory: Path) -> st
     lines += [".SH SYNOPSIS", f"\\fBtoolbox {escape(name)}\\fR {escape(usage)}"]
     lines += [".SH DESCRIPTION", *_paragraphs(command.help or "", skip_summary=True)]
 
-    if isinstance(command, click.Group):
+    if isinstance(command, TyperGroup):
         lines += [".SH COMMANDS"]
         for sub_name in command.list_commands(context):
             sub = command.get_command(context, sub_name)

@@ -106,3 +106,20 @@ def test_io_folder_does_not_shadow_stdlib():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert not result.stdout.strip().startswith(str(ROOT / "io"))
+
+
+def test_completion_script_and_answer(toolbox_script):
+    script = toolbox_script(["completion", "bash"])
+    assert script.returncode == 0
+    assert b"_TOOLBOX_COMPLETE" in script.stdout
+    environment = {"_TOOLBOX_COMPLETE": "complete_bash", "COMP_WORDS": "toolbox comp",
+                   "COMP_CWORD": "1", "PATH": "/usr/bin:/bin"}
+    answer = toolbox_script([], env=environment)
+    assert answer.returncode == 0
+    assert b"completion" in answer.stdout
+
+
+def test_completion_rejects_unknown_shell(cli):
+    result = cli(["completion", "tcsh"])
+    assert result.exit_code == 2
+    assert "'tcsh' is not one of 'bash', 'zsh', 'fish'" in result.stderr

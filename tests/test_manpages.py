@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 import typer
 import typer._click as click
+from typer.core import TyperGroup, TyperOption
 
 from toolbox.cli.main import SUBCOMMAND_MODULES, build_app
 from toolbox.cli.manpages import render_pages
 
 MAN = Path(__file__).resolve().parent.parent / "man"
-PAGES = ["toolbox.1", *(f"toolbox-{name}.1" for name in SUBCOMMAND_MODULES)]
+COMMANDS = (*SUBCOMMAND_MODULES, "completion")
+PAGES = ["toolbox.1", *(f"toolbox-{name}.1" for name in COMMANDS)]
 
 
 def test_committed_pages_are_up_to_date():
@@ -52,12 +54,12 @@ def test_man_renders_required_sections(page):
 def _option_names(command, context):
     names = set()
     for parameter in command.get_params(context):
-        if isinstance(parameter, click.Option):
+        if isinstance(parameter, TyperOption):
             names.update(o for o in parameter.opts if o.startswith("--"))
     return names
 
 
-@pytest.mark.parametrize("name", SUBCOMMAND_MODULES)
+@pytest.mark.parametrize("name", COMMANDS)
 def test_every_option_is_documented(name):
     root = typer.main.get_command(build_app(None))
     root_context = click.Context(root, info_name="toolbox")
@@ -65,7 +67,7 @@ def test_every_option_is_documented(name):
     context = click.Context(command, info_name=name, parent=root_context)
     page = (MAN / f"toolbox-{name}.1").read_text(encoding="utf-8").replace("\\-", "-")
     commands = [(command, context)]
-    if isinstance(command, click.Group):
+    if isinstance(command, TyperGroup):
         for sub_name in command.list_commands(context):
             sub = command.get_command(context, sub_name)
             commands.append((sub, click.Context(sub, info_name=sub_name, parent=context)))
