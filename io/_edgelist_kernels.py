@@ -9,11 +9,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# Line kinds written by _parse_integer_lines for lines that are not plain edges.
-LINE_BLANK = 0
-LINE_COMMENT = 1
-LINE_SPECIAL = 2
-
 _MAX_DIGITS = 18  # every 18-digit decimal fits in int64
 
 
