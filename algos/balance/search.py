@@ -1,0 +1,244 @@
+"""Exact searches over the balances of an equation with several independent reactions.
+
+Two problems are solved here, both in Python integers:
+
+* :func:`elementary_reactions` lists the support-minimal balances, which are the
+  extreme rays of the cone ``{x >= 0 : A x = 0}``. A set ``S`` of columns is the
+  support of one exactly when the sub-matrix ``A[:, S]`` has a one-dimensional
+  kernel spanned by a vector without zeros and with one sign.
+* :func:`minimal_sum` finds the integer balance with the smallest total
+  coefficient sum, and among those the lexicographically smallest vector in
+  input order, by branch and bound over the free columns of the reduced echelon
+  form. Every point with a total at most the best one is visited, so the count
+  of tied optima is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from math import gcd, lcm
+
+from toolbox.algos.balance.errors import NoBalanceError
+from toolbox.algos.balance.kernel import Echelon, nullspace, reduced_echelon
+
+__all__ = ["MinimalSum", "elementary_reactions", "minimal_sum"]
+
+# Upper bounds on the work of one search; reaching one raises E_SEARCH_LIMIT.
+SUBSET_LIMIT = 200_000
+NODE_LIMIT = 2_000_000
+
+
+def elementary_reactions(
+    columns: Sequence[Sequence[int]], rank: int, exclude: Sequence[frozenset[int]] = ()
+) -> list[list[int]]:
+    """Return every support-minimal nonnegative balance, as primitive integer vectors.
+
+    ``columns`` are the species columns of the matrix (reactants positive,
+    products negative). Supports listed in ``exclude`` (and their supersets) are
+    skipped; the redox completion uses this to drop a medium species balanced
+    against its own copy on the other side. Results are ordered by support
+    size, then by total, then lexicographically.
+    """
+    count = len(columns)
+    rows = len(columns[0]) if count else 0
+    found: list[frozenset[int]] = list(exclude)
+    reactions: list[list[int]] = []
+    visited = 0
+    for size in range(2, min(rank + 1, count) + 1):
+        for subset in combinations(range(count), size):
+            visited += 1
+            if visited > SUBSET_LIMIT:
+                message = (f"listing the elementary reactions of {count} species would test more "
+                           f"than {SUBSET_LIMIT} species subsets; remove species that cannot react")
+                raise NoBalanceError(message, code="E_SEARCH_LIMIT")
+            members = frozenset(subset)
+            if any(support <= members for support in found):
+                continue
+            sub_matrix = [[columns[j][r] for j in subset] for r in range(rows)]
+            echelon = reduced_echelon(sub_matrix, size)
+            if echelon.nullity != 1:
+                continue
+            vector = nullspace(echelon)[0]
+            if all(v > 0 for v in vector) or all(v < 0 for v in vector):
+                full = [0] * count
+                for j, value in zip(subset, vector, strict=True):
+                    full[j] = abs(value)
+                found.append(members)
+                reactions.append(full)
+    reactions.sort(key=lambda v: (sum(1 for x in v if x), sum(v), v))
+    return reactions
+
+
+class MinimalSum:
+    """Result of :func:`minimal_sum`: the chosen vector, its total, and the tie count."""
+
+    def __init__(self, vector: list[int], total: int, optima: int):
+        self.vector = vector
+        self.total = total
+        self.optima = optima
+
+
+def minimal_sum(
+    echelon: Echelon, lower: Sequence[int], feasible: Sequence[int]
+) -> MinimalSum:
+    """Return the integer kernel vector with ``x >= lower`` and the smallest total.
+
+    Among vectors with the smallest total the lexicographically smallest (in
+    column order) is returned, and ``optima`` counts all of them. ``feasible`` is
+    any integer kernel vector with ``x >= lower``; its total is the first upper
+    bound of the branch and bound.
+    """
+    search = _Search(echelon, lower)
+    # The search revisits ``feasible`` itself, so it starts with no recorded optimum.
+    search.best_total = sum(feasible)
+    search.run()
+    if not search.best:
+        message = "internal error: the minimal-sum search lost the feasible starting point"
+        raise AssertionError(message)
+    return MinimalSum(search.best, search.best_total, search.optima)
+
+
+class _Search:
+    """Branch and bound over the free columns of the reduced echelon form.
+
+    With ``head_i`` the pivot of row ``i`` and ``a_ij = -rows[i][j]``, pivot
+    column ``p_i`` takes ``x[p_i] = (sum_j a_ij x[j]) / head_i`` over the free
+    columns ``j``, which must be an integer >= ``lower[p_i]``. The total times
+    ``scale = lcm(head_i)`` is ``sum_j weight_j x[j]`` with integer weights.
+    """
+
+    def __init__(self, echelon: Echelon, lower: Sequence[int]):
+        self.echelon = echelon
+        self.lower = list(lower)
+        self.free = echelon.free
+        self.heads = [row[p] for row, p in zip(echelon.rows, echelon.pivots, strict=True)]
+        self.scale = lcm(*self.heads) if self.heads else 1
+        self.coefficients = [[-row[j] for j in self.free] for row in echelon.rows]
+        self.weights = [
+            self.scale + sum(a[k] * (self.scale // h) for a, h in zip(self.coefficients,
+                                                                     self.heads, strict=True))
+            for k in range(len(self.free))
+        ]
+        self.pivot_floor = sum(self.lower[p] for p in echelon.pivots)
+        self.targets = [self.lower[p] * h for p, h in zip(echelon.pivots, self.heads, strict=True)]
+        depth_count = len(self.free)
+        # Per depth d (free columns d.. still open): sum of lower bounds, and per pivot
+        # row the value at the lower bounds plus the largest coefficient.
+        self.rest_floor = [sum(self.lower[j] for j in self.free[d:]) for d in range(depth_count + 1)]
+        self.rest_base = [
+            [sum(a[k] * self.lower[self.free[k]] for k in range(d, depth_count))
+             for a in self.coefficients]
+            for d in range(depth_count + 1)
+        ]
+        self.rest_gain = [
+            [max([0, *(a[k] for k in range(d, depth_count))]) for a in self.coefficients]
+            for d in range(depth_count + 1)
+        ]
+        self.weight_floor = [
+            sum(self.weights[k] * self.lower[self.free[k]] for k in range(d, depth_count))
+            for d in range(depth_count + 1)
+        ]
+        self.weight_drop = [
+            min([0, *(self.weights[k] for k in range(d, depth_count))])
+            for d in range(depth_count + 1)
+        ]
+        self.best: list[int] = []
+        self.best_total = 0
+        self.optima = 0
+        self.nodes = 0
+        self.values = [0] * depth_count
+
+    def run(self) -> None:
+        if not self.free:
+            return
+        numerators = [0] * len(self.heads)
+        self._branch(0, numerators, 0, 0)
+
+    def _branch(self, depth: int, numerators: list[int], free_sum: int, scaled_total: int) -> None:
+        self.nodes += 1
+        if self.nodes > NODE_LIMIT:
+            message = (f"the minimal-sum search visited {NODE_LIMIT} nodes without finishing; "
+                       "the coefficients are too large for an exhaustive search, so use --all "
+                       "to list the elementary reactions instead")
+            raise NoBalanceError(message, code="E_SEARCH_LIMIT")
+        budget = self.best_total - self.pivot_floor - free_sum
+        slack = budget - self.rest_floor[depth]
+        if slack < 0:
+            return
+        for i, numerator in enumerate(numerators):
+            reach = numerator + self.rest_base[depth][i] + slack * self.rest_gain[depth][i]
+            if reach < self.targets[i]:
+                return
+        lowest = scaled_total + self.weight_floor[depth] + slack * self.weight_drop[depth]
+        if lowest > self.best_total * self.scale:
+            return
+        if depth == len(self.free) - 1:
+            self._last(depth, numerators, free_sum, scaled_total, budget)
+            return
+        column_lower = self.lower[self.free[depth]]
+        top = column_lower + slack
+        for value in range(column_lower, top + 1):
+            self.values[depth] = value
+            shifted = [n + a[depth] * value for n, a in zip(numerators, self.coefficients,
+                                                           strict=True)]
+            self._branch(depth + 1, shifted, free_sum + value,
+                         scaled_total + self.weights[depth] * value)
+
+    def _last(self, depth: int, numerators: list[int], free_sum: int, scaled_total: int,
+              budget: int) -> None:
+        """Solve for the last free column directly: an interval with congruences."""
+        low, high = self.lower[self.free[depth]], budget
+        for numerator, a, target in zip(numerators, self.coefficients, self.targets,
+                                        strict=True):
+            step = a[depth]
+            if step > 0:
+                low = max(low, -((numerator - target) // step))
+            elif step < 0:
+                high = min(high, (numerator - target) // -step)
+            elif numerator < target:
+                return
+        weight = self.weights[depth]
+        room = self.best_total * self.scale - scaled_total
+        if weight > 0:
+            high = min(high, room // weight)
+        elif weight < 0:
+            low = max(low, -(room // -weight))
+        elif room < 0:
+            return
+        if low > high:
+            return
+        period = 1
+        for a, head in zip(self.coefficients, self.heads, strict=True):
+            period = lcm(period, head // gcd(a[depth], head))
+        start = next((x for x in range(low, min(high, low + period - 1) + 1)
+                      if self._integral(numerators, depth, x)), None)
+        if start is None:
+            return
+        if weight > 0:
+            candidates = [start]
+        elif weight < 0:
+            candidates = [start + (high - start) // period * period]
+        else:
+            candidates = list(range(start, high + 1, period))
+        for value in candidates:
+            self.values[depth] = value
+            self._record(numerators, depth, value)
+
+    def _integral(self, numerators: list[int], depth: int, value: int) -> bool:
+        return all((n + a[depth] * value) % h == 0
+                   for n, a, h in zip(numerators, self.coefficients, self.heads, strict=True))
+
+    def _record(self, numerators: list[int], depth: int, value: int) -> None:
+        vector = [0] * self.echelon.columns
+        for k, column in enumerate(self.free):
+            vector[column] = self.values[k]
+        for n, a, h, p in zip(numerators, self.coefficients, self.heads, self.echelon.pivots,
+                              strict=True):
+            vector[p] = (n + a[depth] * value) // h
+        total = sum(vector)
+        if total < self.best_total:
+            self.best_total, self.best, self.optima = total, vector, 1
+        elif total == self.best_total:
+            self.optima += 1
+            self.best = min(self.best, vector) if self.best else vector
