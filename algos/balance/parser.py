@@ -154,6 +154,11 @@ def parse_equation(text: str, groups: dict[str, dict[str, int]] | None = None) -
     """
     original = unicodedata.normalize("NFC", text.strip())
     normal, origin = _normalise(original)
+    long_number = re.search(r"\d{31,}", normal)
+    if long_number:
+        message = (f"a number with {len(long_number.group())} digits in {original[:60]!r}; "
+                   "coefficients, subscripts and charges may have at most 30 digits")
+        raise EquationSyntaxError(message, code="E_SYNTAX")
     arrows = list(_ARROW.finditer(normal))
     if not arrows:
         message = f"no arrow in {original!r}; separate reactants from products with ->, = or →"
