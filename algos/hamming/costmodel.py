@@ -1,0 +1,98 @@
+"""Cost model that predicts each engine's run time and picks the cheapest.
+
+Every prediction is (number of windows) × (seconds per window), with one
+fitted constant per engine:
+
+* naive: ``naive`` seconds per symbol compared, times m.
+* bitpacked: ``bit_word`` seconds per word operation, times
+  planes·⌈(m + 63)/64⌉.
+* fft and sumset: ``fft_point`` seconds per point of a length-L real
+  transform and log2(L) stage, times (transforms per block + 1)·L·log2(L),
+  divided by the L - m + 1 windows per block.
+* abrahamson: the FFT term for the heavy letters plus ``scatter`` seconds per
+  light letter pair.
+* filter (k-mismatch search): ``filter`` seconds per text symbol and piece,
+  plus a naive verification of each expected chance candidate.
+
+The defaults were fitted with ``toolbox hamming calibrate`` on a 2-core
+x86-64 machine (numba 0.68, pyfftw 0.15); ``calibrate`` refits them for the
+machine it runs on and saves them where :func:`load_costs` finds them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+__all__ = ["CostModel", "costs_path", "load_costs", "save_costs"]
+
+
+@dataclass
+class CostModel:
+    """Fitted seconds per unit of work for each engine (see the module docstring)."""
+
+    naive: float = 4.0e-11
+    bit_word: float = 1.5e-9
+    fft_point: float = 1.2e-9
+    scatter: float = 2.0e-9
+    filter: float = 1.5e-9
+
+    def naive_time(self, windows: int, m: int) -> float:
+        return windows * m * self.naive
+
+    def bitpacked_time(self, windows: int, m: int, letters: int) -> float:
+        planes = max(1, letters.bit_length())
+        return windows * planes * ((m + 63 + 63) // 64) * self.bit_word
+
+    def fft_time(self, windows: int, m: int, transforms: int) -> float:
+        from toolbox.algos.hamming.fft import fft_block_length
+
+        length = fft_block_length(m)
+        per_block = (transforms + 1) * length * math.log2(length) * self.fft_point
+        return windows * per_block / (length - m + 1)
+
+    def filter_time(self, n: int, m: int, k: int, alphabet_size: int) -> float:
+        """Predict the pigeonhole filter: hashing plus verification of chance candidates."""
+        pieces = k + 1
+        piece = m // pieces
+        chance = pieces * float(alphabet_size) ** (-piece) if alphabet_size > 1 else 1.0
+        return n * pieces * self.filter + n * min(1.0, chance) * m * self.naive * 20
+
+
+def costs_path() -> Path:
+    """Return where calibrated constants are stored.
+
+    ``TOOLBOX_HAMMING_COSTS`` if set, else ``$XDG_CONFIG_HOME/toolbox/hamming-costs.json``
+    (``~/.config`` when XDG_CONFIG_HOME is unset).
+    """
+    explicit = os.environ.get("TOOLBOX_HAMMING_COSTS")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "toolbox" / "hamming-costs.json"
+
+
+def load_costs(path: Path | None = None) -> CostModel:
+    """Return the saved constants, or the defaults when no readable file exists."""
+    path = path or costs_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return CostModel()
+    known = {f.name for f in fields(CostModel)}
+    values = {
+        key: float(value) for key, value in data.items()
+        if key in known and isinstance(value, (int, float)) and value > 0
+    }
+    return CostModel(**values)
+
+
+def save_costs(model: CostModel, path: Path | None = None) -> Path:
+    """Write ``model`` as JSON and return the path."""
+    path = path or costs_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(model), indent=2) + "\n", encoding="utf-8")
+    return path

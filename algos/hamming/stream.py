@@ -1,0 +1,213 @@
+"""Blockwise scanning of sequence records against several patterns.
+
+Records arrive as chunks (see :func:`toolbox.io.seqfile.iter_chunks`). Each
+chunk is encoded, appended to the last ``M - 1`` symbols of the previous one
+(M = longest pattern), and every pattern is run on the windows that became
+complete, so each window is computed exactly once and memory is bounded by
+the chunk size plus M (plus the profile itself in profile mode). Windows
+never span two records.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from toolbox.algos.hamming.alphabet import Alphabet, reverse_complement_text
+from toolbox.algos.hamming.errors import HammingError
+
+__all__ = ["Hits", "PatternJob", "RecordScan", "make_jobs", "scan_records"]
+
+
+class Chunk(Protocol):
+    id: str
+    index: int
+    offset: int
+    data: bytes
+    last: bool
+
+
+@dataclass
+class PatternJob:
+    """One pattern on one strand: its name, text as given, strand and codes."""
+
+    name: str
+    sequence: str
+    strand: str
+    codes: np.ndarray
+    remaining: int | None = None  # hits still allowed by --max-hits-per-pattern
+
+
+@dataclass
+class Hits:
+    """Hits of one job in one record: 0-based starts, mismatch counts and matched text."""
+
+    starts: list[np.ndarray] = field(default_factory=list)
+    counts: list[np.ndarray] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+
+    def joined(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self.starts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+        return np.concatenate(self.starts), np.concatenate(self.counts)
+
+
+@dataclass
+class RecordScan:
+    """Results for one record: its length and, per job, a profile or hits."""
+
+    id: str
+    length: int
+    profiles: list[np.ndarray] | None
+    hits: list[Hits] | None
+
+
+def make_jobs(
+    patterns: list[tuple[str, str]], alphabet: Alphabet, both_strands: bool
+) -> list[PatternJob]:
+    """Encode ``(name, sequence)`` patterns; add reverse complements with ``both_strands``."""
+    jobs = []
+    for name, sequence in patterns:
+        codes = alphabet.encode(sequence, what=f"pattern {name!r}")
+        if codes.size == 0:
+            message = f"pattern {name!r} is empty; give at least one symbol"
+            raise HammingError(message)
+        jobs.append(PatternJob(name, sequence, "+", codes))
+        if both_strands:
+            reverse = alphabet.reverse_complement(codes)
+            jobs.append(PatternJob(name, reverse_complement_text(sequence), "-", reverse))
+    return jobs
+
+
+class _Buffer:
+    """The unfinished tail of the current record: codes and the original symbols."""
+
+    def __init__(self, alphabet: Alphabet):
+        self.alphabet = alphabet
+        self.reset("")
+
+    def reset(self, record: str) -> None:
+        self.record = record
+        self.codes = np.empty(0, dtype=np.uint32 if self.alphabet.name == "text" else np.uint8)
+        self.symbols: bytes | str = "" if self.alphabet.name == "text" else b""
+        self.base = 0  # position of codes[0] in the record
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def extend(self, data: bytes, last: bool) -> None:
+        symbols: bytes | str = data
+        if self.alphabet.name == "text":
+            try:
+                symbols = self.decoder.decode(data, final=last)
+            except UnicodeDecodeError as error:
+                message = (
+                    f"record {self.record!r} is not valid UTF-8 ({error.reason}); use "
+                    "--alphabet bytes"
+                )
+                raise HammingError(message) from None
+        end = self.base + len(self.codes)
+        codes = self.alphabet.encode(symbols, what=f"record {self.record!r}", offset=end)
+        self.codes = np.concatenate((self.codes, codes)) if self.codes.size else codes
+        self.symbols = self.symbols + symbols
+
+    @property
+    def end(self) -> int:
+        return self.base + len(self.codes)
+
+    def keep_last(self, count: int) -> None:
+        drop = max(0, len(self.codes) - count)
+        self.codes = self.codes[drop:].copy()
+        self.symbols = self.symbols[drop:]
+        self.base += drop
+
+    def window_text(self, start: int, length: int, strand: str) -> str:
+        piece = self.symbols[start - self.base:start - self.base + length]
+        text = piece if isinstance(piece, str) else piece.decode("latin-1")
+        return reverse_complement_text(text) if strand == "-" else text
+
+
+ProfileFunction = Callable[[PatternJob, np.ndarray], np.ndarray]
+SearchFunction = Callable[[PatternJob, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def scan_records(
+    chunks: Iterable[Chunk],
+    alphabet: Alphabet,
+    jobs: list[PatternJob],
+    *,
+    profile: ProfileFunction | None = None,
+    search: SearchFunction | None = None,
+) -> Iterator[RecordScan]:
+    """Run ``profile`` or ``search`` on every complete window; yield one result per record.
+
+    ``profile(job, codes)`` returns the distances of every window of
+    ``codes``; ``search(job, codes)`` returns (starts, counts) of hits. Stops
+    reading early once every job has used up ``remaining`` hits.
+    """
+    if (profile is None) == (search is None):
+        message = "give exactly one of profile and search"
+        raise ValueError(message)
+    longest = max(job.codes.size for job in jobs)
+    buffer = _Buffer(alphabet)
+    state: _RecordState | None = None
+    for chunk in chunks:
+        if state is None:
+            buffer.reset(chunk.id)
+            state = _RecordState(chunk.id, len(jobs), profile is not None)
+        buffer.extend(chunk.data, chunk.last)
+        for index, job in enumerate(jobs):
+            _run_job(index, job, buffer, state, profile, search)
+        buffer.keep_last(longest - 1)
+        if chunk.last:
+            yield state.finish(buffer.end)
+            state = None
+            if search is not None and all(job.remaining == 0 for job in jobs):
+                return
+    if state is not None:
+        yield state.finish(buffer.end)
+
+
+class _RecordState:
+    def __init__(self, record: str, jobs: int, profile_mode: bool):
+        self.record = record
+        self.next_start = [0] * jobs
+        self.profiles: list[list[np.ndarray]] | None = [[] for _ in range(jobs)] if profile_mode else None
+        self.hits: list[Hits] | None = None if profile_mode else [Hits() for _ in range(jobs)]
+
+    def finish(self, length: int) -> RecordScan:
+        profiles = None
+        if self.profiles is not None:
+            profiles = [
+                np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+                for parts in self.profiles
+            ]
+        return RecordScan(self.record, length, profiles, self.hits)
+
+
+def _run_job(
+    index: int, job: PatternJob, buffer: _Buffer, state: _RecordState,
+    profile: ProfileFunction | None, search: SearchFunction | None,
+) -> None:
+    m = job.codes.size
+    first = state.next_start[index]
+    last = buffer.end - m
+    if last < first or job.remaining == 0:
+        return
+    window = buffer.codes[first - buffer.base:]
+    state.next_start[index] = last + 1
+    if profile is not None and state.profiles is not None:
+        state.profiles[index].append(profile(job, window))
+        return
+    assert search is not None and state.hits is not None
+    starts, counts = search(job, window)
+    if job.remaining is not None:
+        starts, counts = starts[:job.remaining], counts[:job.remaining]
+        job.remaining -= starts.size
+    starts = starts + first
+    hits = state.hits[index]
+    hits.starts.append(starts)
+    hits.counts.append(counts)
+    hits.matched.extend(buffer.window_text(int(s), m, job.strand) for s in starts)
