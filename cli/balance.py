@@ -51,7 +51,7 @@ def balance_command(
     output: options.Output = "-",
     output_format: Annotated[
         Format,
-        typer.Option("--format", "-f", help="Output format: text, unicode (subscripts and →), "
+        typer.Option("--format", "-f", help="Output format: text, unicode (subscripts, superscripts, Unicode arrow), "
                      "latex (mhchem \\ce{}), json (one document), jsonl (one object per line)."),
     ] = "text",
     check_only: Annotated[

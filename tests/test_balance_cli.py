@@ -254,3 +254,15 @@ def test_cold_call_is_deterministic(toolbox_script):
     second = toolbox_script(["balance", "-f", "json", "H2O2 + CO -> O2 + CH4 + H2O + C"])
     assert first.returncode == 0
     assert first.stdout == second.stdout
+
+
+def test_medium_with_several_reactions(cli):
+    result = cli(["balance", "--medium", "acidic", "MnO4- + H2O2 -> Mn^2+ + O2"])
+    assert result.exit_code == 0
+    assert result.stdout == "2 MnO4- + H2O2 + 6 H+ -> 2 Mn^2+ + 3 O2 + 4 H2O\n"
+    assert "nullity 2" in result.stderr
+    listed = cli(["balance", "--medium", "acidic", "--all", "MnO4- + H2O2 -> Mn^2+ + O2"])
+    assert listed.stdout.splitlines() == [
+        "2 H2O2 -> O2 + 2 H2O",
+        "4 MnO4- + 12 H+ -> 4 Mn^2+ + 5 O2 + 6 H2O",
+    ]

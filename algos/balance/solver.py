@@ -401,8 +401,8 @@ def _several(
     vector = _merge_sides(best.vector, count, len(added))
     terms = _terms(equation, added, vector)
     nullity = len(columns) - rank
-    shown = rays if elementary_limit is None else rays[:elementary_limit]
-    elementary = [_terms(equation, added, _merge_sides(ray, count, len(added))) for ray in shown]
+    listed_rays = rays if elementary_limit is None else rays[:elementary_limit]
+    elementary = [_terms(equation, added, _merge_sides(ray, count, len(added))) for ray in listed_rays]
     balance_ = Balance(
         equation, terms, rows, nullity, rank, RULE_MIN_TOTAL, sum(abs(v) for v in vector),
         best.optima, elementary, len(rays), [t.species for t in terms if t.species in added],
