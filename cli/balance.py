@@ -154,6 +154,7 @@ def _batch_source(equation: str | None, input_path: str | None) -> str | None:
 def _solve(text: str, settings: _Settings) -> dict[str, Any]:
     """Balance or check one equation; return its JSON record (status ok or error)."""
     from toolbox.algos.balance.errors import BalanceError
+    from toolbox.algos.balance.render import format_reaction
     from toolbox.algos.balance.solver import balance, check
 
     try:
@@ -161,18 +162,26 @@ def _solve(text: str, settings: _Settings) -> dict[str, Any]:
             return _check_record(check(text, settings.groups), settings)
         result = balance(text, medium=settings.medium, electrons=settings.electrons,
                          groups=settings.groups, elementary_limit=settings.limit)
-        record = result.to_dict(settings.style)
-        record["_lines"] = _result_lines(result, settings)
-        return record
     except BalanceError as error:
         return _error_record(text, error)
+    if settings.format in ("json", "jsonl"):
+        record = result.to_dict(settings.style)
+    else:
+        # Text-like formats need only the lines, warnings and elementary reactions.
+        record = {
+            "status": "ok",
+            "warnings": [{"code": c, "message": m} for c, m in result.warnings],
+            "elementary": [{"text": format_reaction(r, settings.style)}
+                           for r in result.elementary],
+            "elementary_count": result.elementary_count,
+        }
+    record["_lines"] = _result_lines(record, result, settings)
+    return record
 
 
-def _result_lines(result: Any, settings: _Settings) -> list[str]:
-    if not settings.list_all:
-        return [result.text(settings.style)]
-    if result.elementary:
-        return [entry["text"] for entry in result.to_dict(settings.style)["elementary"]]
+def _result_lines(record: dict[str, Any], result: Any, settings: _Settings) -> list[str]:
+    if settings.list_all and record["elementary"]:
+        return [entry["text"] for entry in record["elementary"]]
     return [result.text(settings.style)]
 
 
