@@ -240,7 +240,7 @@ def profile(
 
 
 def _write_profiles(scans: list[RecordScan], jobs: list[PatternJob], output_format: str,
-                    output: str) -> None:
+                    output: str, value_column: str = "distance") -> None:
     from toolbox.algos.hamming.output import (
         profile_dtype,
         write_bedgraph,
@@ -268,7 +268,7 @@ def _write_profiles(scans: list[RecordScan], jobs: list[PatternJob], output_form
         if output_format == "bedgraph":
             write_bedgraph(stream, scans, jobs[0])  # type: ignore[arg-type]
         else:
-            write_tsv_profile(stream, scans, jobs)  # type: ignore[arg-type]
+            write_tsv_profile(stream, scans, jobs, value_column)  # type: ignore[arg-type]
 
 
 def _make_search_function(method: str, k: int, alphabet: Alphabet) -> Any:
@@ -388,6 +388,109 @@ def _length_only(scan: RecordScan) -> RecordScan:
     from toolbox.algos.hamming.stream import RecordScan
 
     return RecordScan(scan.id, scan.length, None, None)
+
+
+ApproxMethod = Literal["kp", "sampling"]
+
+
+def _make_approx_function(method: str, eps: float, delta: float, seed: int,
+                          repetitions: int | None) -> Any:
+    from toolbox.algos.hamming.approx import approx_profile
+
+    blocks = [0]
+
+    def run(job: PatternJob, codes: Any) -> Any:
+        blocks[0] += 1
+        if blocks[0] == 1:
+            _announce(job, method)
+        return approx_profile(codes, job.codes, eps, method=method, delta=delta,
+                              seed=seed * 1_000_003 + blocks[0], repetitions=repetitions)
+
+    return run
+
+
+@app.command("approx")
+def approx(
+    text: options.Input,
+    eps: Annotated[float, typer.Option("--eps", "-e", help="Relative error ε (kp) or error as a fraction of the "
+                   "pattern length (sampling).")],
+    patterns: Patterns = None,
+    pattern_file: PatternFile = None,
+    alphabet: AlphabetOption = "auto",
+    ignore_case: IgnoreCase = False,
+    both_strands: BothStrands = False,
+    input_format: InputFormatOption = "auto",
+    method: Annotated[ApproxMethod, typer.Option("--method", "-m", help="kp: random colourings, "
+                      "(1-ε)·HD <= estimate <= HD; sampling: sampled positions, "
+                      "|estimate - HD| <= ε·m.")] = "kp",
+    delta: Annotated[float, typer.Option("--delta", help="Allowed failure probability per block of text.")] = 0.01,
+    repetitions: Annotated[int | None, typer.Option("--repetitions", min=1, show_default=False,
+                           help="kp colourings per block (default: enough for --delta).")] = None,
+    seed: options.Seed = 0,
+    output_format: Annotated[ProfileFormat, typer.Option("--format", "-F", help="tsv, bedgraph "
+                             "(one pattern and strand) or npy.")] = "tsv",
+    output: options.Output = "-",
+    block_size: BlockSize = _DEFAULT_BLOCK,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = 0,
+) -> None:
+    """Estimate the Hamming distance of each pattern to every window, with a stated guarantee.
+
+    Example: toolbox hamming approx fixtures/hamming/ecoli_20k.fa -p GGCAATATGTCTCTGTGTGG --eps 0.2
+
+    kp never overestimates and, with probability at least 1 - delta for
+    each block, is at least (1 - eps) times the exact distance everywhere;
+    sampling is within eps·m of it with the same probability. Both are
+    usually slower than the exact engines on DNA and protein text.
+    """
+    common.configure(quiet=quiet, verbose=verbose)
+    for name, value in (("--eps", eps), ("--delta", delta)):
+        if not 0 < value < 1:
+            message = f"{name} {value} is out of range; choose a value between 0 and 1 (exclusive)"
+            raise common.CliError(message)
+    source = _prepare(text, patterns, pattern_file, alphabet, "exact", ignore_case, both_strands,
+                      input_format, block_size)
+    function = _make_approx_function(method, eps, delta, seed, repetitions)
+    scans = _collect(source, profile=function)
+    _write_profiles(scans, source.jobs, output_format, output, "estimate")
+
+
+@app.command("calibrate")
+def calibrate(
+    size: Annotated[int, typer.Option("--size", min=10_000, help="Random text length used "
+                    "for the timings.", metavar="SYMBOLS")] = 1 << 21,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Store the constants where "
+                    "--method auto reads them (TOOLBOX_HAMMING_COSTS, else "
+                    "~/.config/toolbox/hamming-costs.json).")] = True,
+    output: options.Output = "-",
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = 0,
+) -> None:
+    """Time each engine on this machine and refit the cost model behind --method auto.
+
+    Example: toolbox hamming calibrate --no-save
+
+    Prints the fitted constants as JSON; takes a few seconds.
+    """
+    from dataclasses import asdict
+
+    from toolbox.algos.hamming.calibrate import calibrate as fit
+    from toolbox.algos.hamming.costmodel import save_costs
+    from toolbox.io.files import open_output
+    from toolbox.io.writers import write_json
+
+    common.configure(quiet=quiet, verbose=verbose)
+    common.apply_threads(1)
+    model = fit(size)
+    with open_output(output) as stream:
+        write_json(stream, asdict(model))  # type: ignore[arg-type]
+    if save:
+        try:
+            path = save_costs(model)
+        except OSError as error:
+            message = f"cannot save the constants: {error}; set TOOLBOX_HAMMING_COSTS to a writable path"
+            raise common.CliError(message, common.EXIT_NO_RESULT) from None
+        common.info(f"saved to {path}")
 
 
 def register(root: typer.Typer) -> None:

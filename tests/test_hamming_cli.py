@@ -259,3 +259,17 @@ def test_head_closes_pipe_quietly():
     assert done.returncode == 0
     assert done.stdout == "record\tpattern\tstrand\tstart\tend\tdistance\n"
     assert done.stderr == ""
+
+
+def test_calibrate_saves_constants_auto_reads(cli, tmp_path, monkeypatch):
+    from toolbox.algos.hamming.costmodel import load_costs
+
+    target = tmp_path / "costs.json"
+    monkeypatch.setenv("TOOLBOX_HAMMING_COSTS", str(target))
+    result = cli(["hamming", "calibrate", "--size", "20000"])
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert set(printed) >= {"naive", "fft_point", "scatter", "filter", "scan"}
+    assert all(value > 0 for value in printed.values())
+    assert json.loads(target.read_text()) == printed
+    assert load_costs().fft_point == printed["fft_point"]

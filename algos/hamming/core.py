@@ -32,7 +32,16 @@ from toolbox.algos.hamming.fft import fft_matches, packed_group_size, packed_mat
 from toolbox.algos.hamming.letters import pattern_letters
 from toolbox.algos.hamming.naive import naive_mismatches
 
-__all__ = ["METHODS", "Choice", "choose_method", "hamming_profile", "validate_codes"]
+__all__ = [
+    "METHODS",
+    "Choice",
+    "check_lengths",
+    "choose_method",
+    "common_dtype",
+    "hamming_profile",
+    "validate_codes",
+    "validate_table",
+]
 
 METHODS = ("auto", "naive", "bitpacked", "fft", "sumset", "abrahamson")
 
@@ -66,14 +75,14 @@ def validate_codes(array: object, what: str) -> np.ndarray:
     return np.ascontiguousarray(codes)
 
 
-def _common_dtype(text: np.ndarray, pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def common_dtype(text: np.ndarray, pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if text.dtype == pattern.dtype:
         return text, pattern
     dtype = np.promote_types(text.dtype, pattern.dtype)
     return text.astype(dtype), pattern.astype(dtype)
 
 
-def _check_lengths(n: int, m: int) -> None:
+def check_lengths(n: int, m: int) -> None:
     if m == 0:
         message = "the pattern is empty; give a pattern of at least one symbol"
         raise HammingError(message)
@@ -145,12 +154,12 @@ def hamming_profile(
     """
     text_codes = validate_codes(text, "text")
     pattern_codes = validate_codes(pattern, "pattern")
-    _check_lengths(text_codes.size, pattern_codes.size)
-    text_codes, pattern_codes = _common_dtype(text_codes, pattern_codes)
+    check_lengths(text_codes.size, pattern_codes.size)
+    text_codes, pattern_codes = common_dtype(text_codes, pattern_codes)
     if method not in METHODS:
         message = f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
         raise HammingError(message)
-    table = None if mismatch_table is None else _validate_table(mismatch_table, text_codes,
+    table = None if mismatch_table is None else validate_table(mismatch_table, text_codes,
                                                                pattern_codes)
     if table is not None and method not in ("auto", "naive"):
         message = f"method {method!r} supports only exact symbol equality; use --method naive"
@@ -163,7 +172,7 @@ def hamming_profile(
                        costs or load_costs())
 
 
-def _validate_table(table: np.ndarray, text: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+def validate_table(table: np.ndarray, text: np.ndarray, pattern: np.ndarray) -> np.ndarray:
     table = np.ascontiguousarray(table, dtype=np.uint8)
     top = max(int(text.max(initial=0)), int(pattern.max(initial=0)))
     if table.ndim != 2 or table.shape[0] <= top or table.shape[1] <= top:

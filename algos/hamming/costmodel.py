@@ -3,7 +3,8 @@
 Every prediction is (number of windows) × (seconds per window), with one
 fitted constant per engine:
 
-* naive: ``naive`` seconds per symbol compared, times m.
+* naive: ``naive_window`` seconds per window plus ``naive`` seconds per
+  symbol compared (m per window).
 * bitpacked: ``bit_word`` seconds per word operation, times
   planes·⌈(m + 63)/64⌉.
 * fft and sumset: ``fft_point`` seconds per point of a length-L real
@@ -13,6 +14,8 @@ fitted constant per engine:
   light letter pair.
 * filter (k-mismatch search): ``filter`` seconds per text symbol and piece,
   plus a naive verification of each expected chance candidate.
+* scan (k-mismatch search): ``scan`` seconds per symbol compared, with
+  about (k + 1)·σ/(σ - 1) comparisons per window on random text.
 
 The defaults were fitted with ``toolbox hamming calibrate`` on a 2-core
 x86-64 machine (numba 0.68, pyfftw 0.15); ``calibrate`` refits them for the
@@ -34,14 +37,16 @@ __all__ = ["CostModel", "costs_path", "load_costs", "save_costs"]
 class CostModel:
     """Fitted seconds per unit of work for each engine (see the module docstring)."""
 
-    naive: float = 4.0e-11
-    bit_word: float = 1.5e-9
-    fft_point: float = 1.2e-9
-    scatter: float = 2.0e-9
-    filter: float = 1.5e-9
+    naive: float = 5.5e-11
+    naive_window: float = 4.0e-9
+    bit_word: float = 1.3e-9
+    fft_point: float = 2.2e-10
+    scatter: float = 6.6e-9
+    filter: float = 1.4e-9
+    scan: float = 4.0e-9
 
     def naive_time(self, windows: int, m: int) -> float:
-        return windows * m * self.naive
+        return windows * (self.naive_window + m * self.naive)
 
     def bitpacked_time(self, windows: int, m: int, letters: int) -> float:
         planes = max(1, letters.bit_length())
@@ -54,12 +59,18 @@ class CostModel:
         per_block = (transforms + 1) * length * math.log2(length) * self.fft_point
         return windows * per_block / (length - m + 1)
 
+    def scan_time(self, windows: int, m: int, k: int, alphabet_size: int) -> float:
+        """Predict direct counting that stops above k, assuming random text."""
+        sigma = max(2, alphabet_size)
+        compared = min(m, (k + 1) * sigma / (sigma - 1) + 1)
+        return windows * compared * self.scan
+
     def filter_time(self, n: int, m: int, k: int, alphabet_size: int) -> float:
         """Predict the pigeonhole filter: hashing plus verification of chance candidates."""
         pieces = k + 1
         piece = m // pieces
         chance = pieces * float(alphabet_size) ** (-piece) if alphabet_size > 1 else 1.0
-        return n * pieces * self.filter + n * min(1.0, chance) * m * self.naive * 20
+        return n * pieces * self.filter + n * min(1.0, chance) * m * self.scan
 
 
 def costs_path() -> Path:

@@ -21,12 +21,12 @@ from numba import njit
 
 from toolbox.algos.hamming.core import (
     METHODS,
-    _check_lengths,
-    _common_dtype,
-    _validate_table,
+    check_lengths,
     choose_method,
+    common_dtype,
     hamming_profile,
     validate_codes,
+    validate_table,
 )
 from toolbox.algos.hamming.costmodel import CostModel, load_costs
 from toolbox.algos.hamming.errors import HammingError
@@ -116,10 +116,7 @@ def choose_search_method(
     """
     costs = costs or load_costs()
     windows = max(1, n - m + 1)
-    # Direct counting stops after about k + 1 mismatches, each found within
-    # about σ/(σ-1) symbols on random text; periodic text can cost up to m.
-    expected = min(m, (k + 1) * alphabet_size / max(1, alphabet_size - 1) + 1)
-    scan_time = costs.naive_time(windows, int(expected)) * 4
+    scan_time = costs.scan_time(windows, m, k, alphabet_size)
     if table:
         return "scan"
     options = {"scan": scan_time}
@@ -153,15 +150,15 @@ def kmismatch_search(
     """
     text_codes = validate_codes(text, "text")
     pattern_codes = validate_codes(pattern, "pattern")
-    _check_lengths(text_codes.size, pattern_codes.size)
-    text_codes, pattern_codes = _common_dtype(text_codes, pattern_codes)
+    check_lengths(text_codes.size, pattern_codes.size)
+    text_codes, pattern_codes = common_dtype(text_codes, pattern_codes)
     if k < 0:
         message = f"k = {k} is negative; give a mismatch limit of 0 or more"
         raise HammingError(message)
     if method not in SEARCH_METHODS:
         message = f"unknown method {method!r}; choose one of {', '.join(SEARCH_METHODS)}"
         raise HammingError(message)
-    table = None if mismatch_table is None else _validate_table(mismatch_table, text_codes,
+    table = None if mismatch_table is None else validate_table(mismatch_table, text_codes,
                                                                pattern_codes)
     m = pattern_codes.size
     if method == "auto":

@@ -38,10 +38,12 @@ def profile_dtype(longest: int) -> type:
 
 
 def write_tsv_profile(stream: TextIO, scans: list[RecordScan], jobs: list[PatternJob],
-                      header: bool = True) -> int:
-    """Write one row per window; return the number of rows."""
-    if header:
-        stream.write("\t".join(PROFILE_COLUMNS) + "\n")
+                      value_column: str = "distance") -> int:
+    """Write one row per window; return the number of rows.
+
+    Integer distances are written as integers, estimates with 3 decimals.
+    """
+    stream.write("\t".join((*PROFILE_COLUMNS[:-1], value_column)) + "\n")
     rows = 0
     for scan in scans:
         assert scan.profiles is not None
@@ -49,6 +51,8 @@ def write_tsv_profile(stream: TextIO, scans: list[RecordScan], jobs: list[Patter
         for job, distances in zip(jobs, scan.profiles, strict=True):
             prefix = f"{record}\t{escape_tsv_field(job.name)}\t{job.strand}\t"
             m = job.codes.size
+            if distances.dtype.kind == "f":
+                distances = np.round(distances, 3)
             for first in range(0, distances.size, _ROWS_PER_WRITE):
                 values = distances[first:first + _ROWS_PER_WRITE].tolist()
                 stream.write("".join(
@@ -82,13 +86,17 @@ def write_npz(stream: BinaryIO, scans: list[RecordScan], jobs: list[PatternJob],
     """Write one profile as .npy (``single``) or every profile as .npz named RECORD:PATTERN:STRAND."""
     if single:
         assert scans[0].profiles is not None
-        np.save(stream, scans[0].profiles[0].astype(dtype))
+        profile = scans[0].profiles[0]
+        np.save(stream, profile if profile.dtype.kind == "f" else profile.astype(dtype))
         return
     arrays = {}
     for scan in scans:
         assert scan.profiles is not None
         for job, distances in zip(jobs, scan.profiles, strict=True):
-            arrays[f"{scan.id}:{job.name}:{job.strand}"] = distances.astype(dtype)
+            keep = distances.dtype.kind == "f"
+            arrays[f"{scan.id}:{job.name}:{job.strand}"] = (
+                distances if keep else distances.astype(dtype)
+            )
     np.savez(stream, **arrays)
 
 
