@@ -20,6 +20,7 @@ The script rewrites the "balance" section of docs/benchmarks.md.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import statistics
 import subprocess
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "balance" / "cases.tsv"
 TOOLBOX = str(Path(sys.executable).with_name("toolbox"))
 COLD_EQUATION = "KMnO4 + HCl -> KCl + MnCl2 + H2O + Cl2"
-REPEAT = 3
+REPEAT = 5
 
 
 def load_rows() -> list[dict[str, str]]:
@@ -210,9 +211,11 @@ def main() -> None:
              f"{cold_theirs[1] / cold_ours[1]:.1f}× faster"],
         ],
     )
+    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     body = f"""## balance: `toolbox balance` vs ChemPy `balance_stoichiometry`
 
 Machine: {machine_line(["chempy", "pulp", "sympy"])}.
+Load average during the run (1/5/15 min): {load}; the machine was shared with other jobs.
 
 Data: `fixtures/balance/cases.tsv` ({len(rows)} equations: textbook, issue-thread and
 test-suite cases, 22 of them negative controls). A row counts as correct when the
