@@ -102,13 +102,13 @@ class _LineReader:
     """
 
     def __init__(self, stream: BinaryIO, limit: int):
-        self._stream = stream
+        self.stream = stream
         self._limit = limit
         self.line = 0
         self._at_line_start = True
 
     def read(self) -> tuple[bytes, int, bool]:
-        piece = self._stream.readline(self._limit)
+        piece = self.stream.readline(self._limit)
         if not piece:
             return b"", self.line, self._at_line_start
         starts_line = self._at_line_start
@@ -224,7 +224,7 @@ def _raw_chunks(
                 data = data[:-2]
             elif data.endswith(b"\n"):
                 data = data[:-1]
-        _check_raw(data, allowed, name, line)
+        _check_block(data, allowed, name, line, ignored=b"")
         line += data.count(b"\n")
         yield SeqChunk(name, "", 0, offset, data, not following, 1)
         if not following:
@@ -233,61 +233,84 @@ def _raw_chunks(
         pending = following
 
 
-def _check_raw(data: bytes, allowed: bytes | None, name: str, first_line: int) -> None:
-    if allowed is None:
-        return
-    leftover = data.translate(None, allowed)
-    if not leftover:
-        return
-    position = data.find(leftover[:1])
-    line = first_line + data.count(b"\n", 0, position)
-    column = position - (data.rfind(b"\n", 0, position) + 1) + 1
-    message = (
-        f"invalid symbol {leftover[:1].decode('latin-1')!r} at column {column}; "
-        "remove it or choose an alphabet that allows it"
-    )
-    raise InputError(message, path=name, line=line)
-
-
 def _fasta_chunks(
     reader: _LineReader, first: bytes, first_line: int, name: str, chunk_size: int,
     allowed: bytes | None,
 ) -> Iterator[SeqChunk]:
+    # Sequence data is read in blocks and cleaned with bytes.translate, so the
+    # per-line Python work of a wrapped genome is avoided; only headers are
+    # handled one at a time.
     if not first.lstrip(_WHITESPACE).startswith(b">"):
         message = "expected a FASTA header starting with '>' before the sequence data"
         raise InputError(message, path=name, line=first_line)
     header = reader.rest_of_line(first.lstrip(_WHITESPACE))
     record_id, description = _decode_header(header[1:], name, first_line)
     header_line = first_line
-    index = 0
-    offset = 0
+    line = first_line + 1  # line number of the next byte to parse
+    at_line_start = True
+    index = offset = size = 0
     buffered: list[bytes] = []
-    size = 0
+    stream = reader.stream
     while True:
-        piece, line, starts_line = reader.read()
-        if not piece or (starts_line and piece.startswith(b">")):
-            data = b"".join(buffered)
-            yield SeqChunk(record_id, description, index, offset, data, True, header_line)
-            if not piece:
-                return
-            header = reader.rest_of_line(piece)
-            record_id, description = _decode_header(header[1:], name, line)
-            header_line = line
-            index += 1
-            offset = 0
-            buffered, size = [], 0
-            continue
-        data = piece.translate(None, _WHITESPACE)
-        if not data:
-            continue
-        _check_symbols(data, piece, allowed, name, line)
-        buffered.append(data)
-        size += len(data)
-        if size >= chunk_size:
-            joined = b"".join(buffered)
-            yield SeqChunk(record_id, description, index, offset, joined, False, header_line)
-            offset += len(joined)
-            buffered, size = [], 0
+        block = stream.read(chunk_size)
+        if not block:
+            break
+        position = 0
+        while position < len(block):
+            if at_line_start and block[position] == 0x3E:  # '>' opens the next record
+                yield SeqChunk(record_id, description, index, offset, b"".join(buffered), True,
+                               header_line)
+                end = block.find(b"\n", position)
+                if end < 0:
+                    header = block[position:] + stream.readline()
+                    position = len(block)
+                else:
+                    header = block[position:end + 1]
+                    position = end + 1
+                record_id, description = _decode_header(header[1:], name, line)
+                header_line = line
+                line += 1
+                index += 1
+                offset = size = 0
+                buffered = []
+                continue
+            following = block.find(b"\n>", position)
+            stop = len(block) if following < 0 else following + 1
+            piece = block[position:stop]
+            _check_block(piece, allowed, name, line)
+            line += piece.count(b"\n")
+            at_line_start = piece.endswith(b"\n")
+            position = stop
+            data = piece.translate(None, _WHITESPACE)
+            if data:
+                buffered.append(data)
+                size += len(data)
+            if size >= chunk_size:
+                joined = b"".join(buffered)
+                yield SeqChunk(record_id, description, index, offset, joined, False, header_line)
+                offset += len(joined)
+                buffered, size = [], 0
+    yield SeqChunk(record_id, description, index, offset, b"".join(buffered), True, header_line)
+
+
+def _check_block(
+    piece: bytes, allowed: bytes | None, name: str, first_line: int, ignored: bytes = _WHITESPACE
+) -> None:
+    """Raise InputError at the first byte of ``piece`` outside ``allowed`` and ``ignored``."""
+    if allowed is None:
+        return
+    leftover = piece.translate(None, allowed + ignored)
+    if not leftover:
+        return
+    position = piece.find(leftover[:1])
+    line = first_line + piece.count(b"\n", 0, position)
+    # NOTE: when the line began in the previous block, the column counts from the block start.
+    column = position - (piece.rfind(b"\n", 0, position) + 1) + 1
+    message = (
+        f"invalid sequence symbol {leftover[:1].decode('latin-1')!r} at column {column}; "
+        "remove it or choose an alphabet that allows it"
+    )
+    raise InputError(message, path=name, line=line)
 
 
 def iter_records(

@@ -16,7 +16,7 @@ from toolbox.algos.hamming import (
 )
 
 ENGINES = ("naive", "bitpacked", "fft", "sumset", "abrahamson")
-SEARCH_ENGINES = ("filter", "scan", "naive", "fft", "sumset")
+SEARCH_ENGINES = ("filter", "scan", "bitpacked", "naive", "fft", "sumset")
 
 
 def oracle(text: np.ndarray, pattern: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
@@ -58,7 +58,7 @@ def test_engines_equal_oracle(case):
         assert got.tolist() == expected.tolist(), engine
 
 
-@pytest.mark.parametrize("m", [1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 1000])
+@pytest.mark.parametrize("m", [1, 21, 22, 31, 32, 33, 63, 64, 65, 127, 128, 129, 1000])
 def test_word_boundaries(m):
     rng = np.random.default_rng(m)
     text = rng.integers(0, 4, 3000).astype(np.uint8)
@@ -142,6 +142,8 @@ def test_search_engines_equal_oracle(case, k):
     distances = oracle(text, pattern)
     expected = np.flatnonzero(distances <= k).tolist()
     for engine in (*SEARCH_ENGINES, "auto"):
+        if engine == "bitpacked" and np.unique(pattern).size > 15:
+            continue
         starts, counts = kmismatch_search(text, pattern, k, method=engine)
         assert starts.tolist() == expected, engine
         assert counts.tolist() == distances[expected].tolist(), engine

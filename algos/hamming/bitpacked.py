@@ -6,6 +6,12 @@ mismatches when any plane differs, so each 64-position word costs ``b`` XORs,
 ``b - 1`` ORs, one AND and a popcount. The pattern is pre-shifted to all 64
 bit offsets, so the text planes are read at word boundaries and never
 shifted. Cost per window: about ``b·⌈(m + 63)/64⌉`` word operations.
+
+Short patterns (m·b <= 64) use a rolling word instead: the last m codes of
+the text are kept in one uint64 (b bits each), updated by one shift and OR
+per position, and compared with the packed pattern by one XOR; OR-ing the b
+bits of each field and a popcount give the window's mismatches. That is a
+constant number of word operations per position whatever m is.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from numba import njit, prange
 
 from toolbox.algos.hamming.letters import dense_codes
 
-__all__ = ["MAX_PLANES", "bitpacked_mismatches"]
+__all__ = ["MAX_PLANES", "bitpacked_mismatches", "rolling_fits", "rolling_search"]
 
 MAX_PLANES = 4  # up to 15 distinct pattern letters
 
@@ -46,6 +52,80 @@ def _bitpacked(text_planes, shifted, masks, out, parts):
                     diff |= text_planes[b, word + j] ^ shifted[offset, b, j]
                 count += _popcount(diff & masks[offset, j])
             out[s] = count
+
+
+@njit(cache=True, inline="always")
+def _field_mismatches(window, packed_pattern, bits, low):
+    x = window ^ packed_pattern
+    folded = x
+    for b in range(1, bits):
+        folded |= x >> np.uint64(b)
+    return _popcount(folded & low)
+
+
+@njit(cache=True)
+def _rolling_profile(dense, packed_pattern, bits, m, low, mask, out):
+    window = np.uint64(0)
+    step = np.uint64(bits)
+    for i in range(m - 1):
+        window = (window << step) | np.uint64(dense[i])
+    for s in range(out.shape[0]):
+        window = ((window << step) | np.uint64(dense[s + m - 1])) & mask
+        out[s] = _field_mismatches(window, packed_pattern, bits, low)
+
+
+@njit(cache=True)
+def _rolling_search(dense, packed_pattern, bits, m, low, mask, k, starts, counts):
+    window = np.uint64(0)
+    step = np.uint64(bits)
+    limit = np.uint64(k)
+    for i in range(m - 1):
+        window = (window << step) | np.uint64(dense[i])
+    found = 0
+    for s in range(dense.shape[0] - m + 1):
+        window = ((window << step) | np.uint64(dense[s + m - 1])) & mask
+        count = _field_mismatches(window, packed_pattern, bits, low)
+        if count <= limit:
+            if found == starts.shape[0]:
+                return -1
+            starts[found] = s
+            counts[found] = count
+            found += 1
+    return found
+
+
+def rolling_fits(m: int, letters: int) -> bool:
+    """Return True when m codes of bit_length(letters) bits fit in one 64-bit word."""
+    return m * max(1, int(letters).bit_length()) <= 64
+
+
+def _rolling_setup(pattern: np.ndarray, letters: np.ndarray) -> tuple:
+    bits = max(1, int(letters.size).bit_length())
+    m = pattern.size
+    dense_pattern = dense_codes(pattern, letters)
+    packed = 0
+    low = 0
+    for code in dense_pattern.tolist():
+        packed = (packed << bits) | code
+        low = (low << bits) | 1
+    mask = (1 << (bits * m)) - 1
+    return bits, np.uint64(packed), np.uint64(low), np.uint64(mask)
+
+
+def rolling_search(
+    text: np.ndarray, pattern: np.ndarray, letters: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return starts and counts of windows with at most ``k`` mismatches (needs rolling_fits)."""
+    bits, packed, low, mask = _rolling_setup(pattern, letters)
+    dense = dense_codes(text, letters)
+    capacity = 1 << 12
+    while True:
+        starts = np.empty(capacity, dtype=np.int64)
+        counts = np.empty(capacity, dtype=np.int32)
+        found = _rolling_search(dense, packed, bits, pattern.size, low, mask, k, starts, counts)
+        if found >= 0:
+            return starts[:found], counts[:found]
+        capacity *= 8
 
 
 def _pack_planes(dense: np.ndarray, planes: int, words: int) -> np.ndarray:
@@ -81,6 +161,10 @@ def bitpacked_mismatches(
 
     ``letters`` are the pattern's distinct codes; at most 15 are supported.
     """
+    if rolling_fits(pattern.size, letters.size):
+        bits, packed, low, mask = _rolling_setup(pattern, letters)
+        _rolling_profile(dense_codes(text, letters), packed, bits, pattern.size, low, mask, out)
+        return
     planes = max(1, int(letters.size).bit_length())
     dense_pattern = dense_codes(pattern, letters)
     dense_text = dense_codes(text, letters)

@@ -6,7 +6,7 @@ fitted constant per engine:
 * naive: ``naive_window`` seconds per window plus ``naive`` seconds per
   symbol compared (m per window).
 * bitpacked: ``bit_word`` seconds per word operation, times
-  planes·⌈(m + 63)/64⌉.
+  planes·⌈(m + 63)/64⌉, or times 2 when the rolling word is used (m·planes <= 64).
 * fft and sumset: ``fft_point`` seconds per point of a length-L real
   transform and log2(L) stage, times (transforms per block + 1)·L·log2(L),
   divided by the L - m + 1 windows per block.
@@ -50,6 +50,8 @@ class CostModel:
 
     def bitpacked_time(self, windows: int, m: int, letters: int) -> float:
         planes = max(1, letters.bit_length())
+        if m * planes <= 64:  # one rolling word per position
+            return windows * 2 * self.bit_word
         return windows * planes * ((m + 63 + 63) // 64) * self.bit_word
 
     def fft_time(self, windows: int, m: int, transforms: int) -> float:

@@ -9,6 +9,8 @@ Three routes give the same hits:
   is verified by direct counting that stops above k. Pays off when chance
   piece matches are rare, roughly when σ**q is large against n.
 * ``scan``: direct counting that stops at the first mismatch above k.
+* ``bitpacked`` with m·bit_length(d) <= 64: the rolling-word kernel with the
+  threshold applied in the loop (no profile array).
 * any profile engine, thresholded.
 
 Only ``scan`` and profile ``naive`` support an IUPAC mismatch table.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from toolbox.algos.hamming.bitpacked import rolling_fits, rolling_search
 from toolbox.algos.hamming.core import (
     METHODS,
     check_lengths,
@@ -174,6 +177,9 @@ def kmismatch_search(
         return _filter_search(text_codes, pattern_codes, k)
     if method == "scan":
         return scan_at_most(text_codes, pattern_codes, k, table)
+    letters = pattern_letters(pattern_codes)
+    if method == "bitpacked" and table is None and rolling_fits(m, letters.size):
+        return rolling_search(text_codes, pattern_codes, letters, k)
     distances = hamming_profile(text_codes, pattern_codes, method=method,
                                 mismatch_table=table, costs=costs)
     starts = np.flatnonzero(distances <= k).astype(np.int64)
