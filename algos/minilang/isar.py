@@ -382,7 +382,9 @@ def parse_theory(
         new_minor = {word for word in minor if word not in table.minor and word not in table.commands}
         if new_commands or new_minor:
             table = table.extended(new_commands, new_minor)
-            tokens = tokenize(text, table)
+            # The header's own tokens do not change; only the body is read again.
+            head = [token for token in tokens if token.end <= head_end]
+            tokens = head + tokenize(text, table, head_end)
     errors = [(t.line, t.column, describe_error(t)) for t in tokens if t.kind == "error"]
     spans = split_spans(tokens, table)
     theory_name = name or _theory_name(spans)

@@ -13,6 +13,8 @@ few groupings this package needs to drive the proof-structure parser.
 
 from __future__ import annotations
 
+import functools
+
 __all__ = [
     "CLAIM_COMMANDS",
     "DIAGNOSTIC_COMMANDS",
@@ -168,8 +170,9 @@ def _is_word(text: str) -> bool:
     return text[:1].isalpha() or text[:1] == "_" or text.startswith("\\<") and text[2:3].isalpha()
 
 
+@functools.cache
 def builtin_keywords() -> Keywords:
-    """Return the built-in Pure/HOL table used for every theory file."""
+    """Return the built-in Pure/HOL table used for every theory file (shared, do not mutate)."""
     commands: dict[str, str] = dict.fromkeys(_THEORY_COMMANDS, "thy_decl")
     commands.update(dict.fromkeys(DIAGNOSTIC_COMMANDS, "diag"))
     commands.update(dict.fromkeys(GOAL_COMMANDS, "thy_goal"))
@@ -179,6 +182,7 @@ def builtin_keywords() -> Keywords:
     return Keywords(commands, MINOR_KEYWORDS)
 
 
+@functools.cache
 def minilang_keywords() -> Keywords:
     """Return the keyword table of Minilang scripts."""
     return Keywords(dict.fromkeys(MINILANG_MAJOR, "minilang"), MINILANG_MINOR)

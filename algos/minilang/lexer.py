@@ -78,6 +78,10 @@ _MAIN = re.compile(
     re.VERBOSE,
 )
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
+# Fast path for the most frequent tokens: blanks, identifiers and numbers.
+_COMMON = re.compile(
+    rf"(?P<space>[ \t\n\r\f\v]+)|(?P<ident>{_IDENT}(?:\.{_IDENT})*)|(?P<float>[0-9]+\.[0-9]+)|(?P<nat>[0-9]+)"
+)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _ALTSTRING = re.compile(r"`(?:[^`\\]|\\.)*`", re.DOTALL)
 _COMMENT_MARK = re.compile(r"\(\*|\*\)")
@@ -88,7 +92,7 @@ _ERROR_RUN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]+")
 _NEWLINE = "\n"
 
 
-def tokenize(text: str, keywords: Keywords) -> list[Token]:
+def tokenize(text: str, keywords: Keywords, start: int = 0) -> list[Token]:
     """Split ``text`` into tokens that cover it exactly.
 
     Parameters
@@ -99,17 +103,19 @@ def tokenize(text: str, keywords: Keywords) -> list[Token]:
         error tokens.
     keywords : Keywords
         Commands and minor keywords of the language.
+    start : int
+        Offset to start at (a token boundary); positions stay relative to ``text``.
 
     Returns
     -------
     list of Token
-        ``"".join(t.text for t in tokens) == text`` always holds.
+        ``"".join(t.text for t in tokens) == text[start:]`` always holds.
     """
     tokens: list[Token] = []
     length = len(text)
-    position = 0
-    line = 1
-    line_start = 0
+    position = start
+    line = text.count(_NEWLINE, 0, start) + 1
+    line_start = text.rfind(_NEWLINE, 0, start) + 1
     commands = keywords.commands
     minor = keywords.minor
     symbolic = keywords.symbolic
@@ -117,11 +123,12 @@ def tokenize(text: str, keywords: Keywords) -> list[Token]:
 
     while position < length:
         char = text[position]
-        kind = ""
-        end = position
-        if char in " \t\n\r\f\v":
-            end = _SPACE.match(text, position).end()
-            kind = "space"
+        common = _COMMON.match(text, position)
+        if common is not None:
+            end = common.end()
+            kind = common.lastgroup or ""
+            if kind == "ident" and (text[position:end] in commands or text[position:end] in minor):
+                kind = "keyword"
         elif char == "(" and text.startswith("(*", position):
             end, kind = _scan_nested(text, position, _COMMENT_MARK, "(*", "comment")
         elif char == '"':

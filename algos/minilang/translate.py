@@ -218,6 +218,7 @@ def classify(goal: Goal) -> str:
 
 class _Translator:
     def __init__(self, goal: Goal, options: Options):
+        self.last_prop = ""
         self.goal = goal
         self.options = options
         self.fact_counter = 0
@@ -356,6 +357,7 @@ class _Translator:
         self.feature(f"scripts_{self.options.scripts}")
         first_apply = True
         dropped = False
+        terminal = proof.terminal
         for step in proof.prefix:
             command = step.command
             span = step.span
@@ -379,8 +381,8 @@ class _Translator:
                     ops.append(Op("APPLY", _join_args(_parenthesised(unit), _with(using if first_apply else []))))
                 first_apply = False
             elif command == "subgoal":
-                self.subgoal(step, frame, ops, closer, state)
-                closer = _Closer()
+                last = step is proof.prefix[-1] and terminal is not None and terminal.command == "done"
+                closer.merge(self.subgoal(step, ops, last=last))
             elif command in ("defer", "prefer"):
                 if not structured:
                     raise Unsupported(reason="defer_prefer", span=span)
@@ -402,8 +404,12 @@ class _Translator:
             closer.merge(more_closer)
         return ops, closer
 
-    def subgoal(self, step: Step, frame: _Frame, ops: list[Op], closer: _Closer, state: _Body) -> None:
-        """Translate ``subgoal [premises p] [for x]`` as one branch followed by NEXT."""
+    def subgoal(self, step: Step, ops: list[Op], *, last: bool) -> _Closer:
+        """Translate ``subgoal [premises p] [for x]`` as one branch.
+
+        The branch ends with NEXT, except the last one before ``done``, whose
+        closer facts are returned for the script's END.
+        """
         tokens = step.span.argument_tokens()
         if len(tokens) >= 2 and tokens[1].text == ":" or tokens and tokens[0].text not in ("premises", "for"):
             raise Unsupported(reason="subgoal_named_result", span=step.span)
@@ -418,8 +424,11 @@ class _Translator:
         assert step.proof is not None
         inner_ops, inner_closer = self.proof(step.proof, _Frame(None), [], _Body())
         ops += inner_ops
-        ops.append(inner_closer.render("NEXT"))
         self.feature("subgoal")
+        if last:
+            return inner_closer
+        ops.append(inner_closer.render("NEXT"))
+        return _Closer()
 
     # ------------------------------------------------------------------ blocks
     def block(self, proof: Proof, frame: _Frame, using: list[str], ops: list[Op]) -> tuple[list[Op], _Closer]:
@@ -642,11 +651,12 @@ class _Translator:
             state.last_statement = statement
             return inner_ops, inner_closer
         text, names = self.name_statement(tokens, state, frame=frame)
-        inner_frame = _Frame(_single_prop_text(tokens, text))
+        inner_frame = _Frame(self.last_prop if _single_prop(tokens) else None)
+        last_prop = self.last_prop
         inner_ops, inner_closer = self.proof(step.proof, inner_frame, chained, _Body())
         self.claims.append((span.line, command, "have"))
         state.last_facts = names
-        state.last_statement = _last_prop_text(text)
+        state.last_statement = last_prop
         return [Op("HAVE", text), *inner_ops, inner_closer.render("END")], _Closer()
 
     def name_statement(self, tokens: list[Token], state: _Body, *, obtain: bool = False,
@@ -654,6 +664,7 @@ class _Translator:
         """Return the statement text with ``factN:`` names for unnamed parts, and the fact names."""
         pieces: list[str] = []
         names: list[str] = []
+        last_prop = ""
         start = 0
         if obtain:
             where = next((i for i, t in enumerate(tokens) if t.kind == "keyword" and t.text == "where"), None)
@@ -665,10 +676,12 @@ class _Translator:
         for part_start, part_end in _and_parts(tokens, start, main_end):
             part = tokens[part_start:part_end]
             name = _part_name(part)
-            text = self.expand(part, state, frame)
+            text, prop = self.expand(part, state, frame)
+            last_prop = prop or last_prop
             if name is None:
                 name = self.fresh_fact()
-                text = f"{name}: {text}"
+                # 'have [simp]: "P"' keeps its attributes: 'fact3[simp]: "P"'.
+                text = f"{name}{text}" if part[0].text == "[" else f"{name}: {text}"
             names.append(name)
             if pieces and pieces[-1] and part_start > start:
                 pieces.append("and")
@@ -676,11 +689,13 @@ class _Translator:
         rest = join_tokens(tokens[main_end:])
         if rest:
             pieces.append(rest)
+        self.last_prop = last_prop
         return " ".join(piece for piece in pieces if piece), names
 
-    def expand(self, part: list[Token], state: _Body, frame: _Frame | None) -> str:
-        """Return a statement part with '…' and '?thesis' replaced where possible."""
+    def expand(self, part: list[Token], state: _Body, frame: _Frame | None) -> tuple[str, str]:
+        """Return a statement part with '…' and '?thesis' replaced, and its last proposition."""
         texts = []
+        last_prop = ""
         for token in part:
             text = token.text
             if token.kind in ("string", "cartouche") and _has_dots(text):
@@ -696,13 +711,15 @@ class _Translator:
                 self.feature("thesis_expanded")
             elif token.kind == "term_var" and text == "?case":
                 raise Unsupported(reason="case_goal_not_closing")
+            if token.kind in ("string", "cartouche") or text is not token.text:
+                last_prop = text
             texts.append(text)
         pieces: list[str] = []
         for position, token in enumerate(part):
             if position and part[position - 1].end != token.offset:
                 pieces.append(" ")
             pieces.append(texts[position])
-        return "".join(pieces)
+        return "".join(pieces), last_prop
 
     def consider(self, step: Step, steps: list[Step], position: int, frame: _Frame, state: _Body,
                  chained: list[str]) -> list[Op]:
@@ -713,7 +730,7 @@ class _Translator:
         inner_ops, inner_closer = self.proof(step.proof, _Frame(None), chained, _Body())
         self.claims.append((span.line, "consider", "consider"))
         if len(branches) == 1:
-            text, names = self.name_statement(branches[0], state, obtain=True)
+            text, names = self.name_statement(branches[0][1], state, obtain=True)
             state.last_facts = names
             return [Op("CONSIDER", text), *inner_ops, inner_closer.render("END")]
         following = steps[position + 1:]
@@ -726,7 +743,7 @@ class _Translator:
         if consumer is None or consumer is not closing_step or not _uses_proof_cases(consumer):
             raise Unsupported(reason="consider_fact_reused", span=span)
         self._pending_consider = len(branches)
-        text = " | ".join(join_tokens(branch) for branch in branches)
+        text = " | ".join(_labelled_branch(label, branch) for label, branch in branches)
         state.last_facts = []
         return [Op("CONSIDER", text), *inner_ops, inner_closer.render("END")]
 
@@ -757,17 +774,20 @@ class _Translator:
             raise Unsupported(reason="braces_not_ending_in_claim", span=final.span,
                               detail="the final claim has its own if/for")
         text, names = self.name_statement(final_tokens, state, frame=frame)
+        final_prop = self.last_prop
         if premises:
             text += " if " + " and ".join(premises)
         if variables:
             text += " for " + " ".join(variables)
         # The body runs with the final claim inlined: its proof is the HAVE's proof.
         inner_steps = [*rest, final]
+        first_entry = len(self.claims)
         ops, closer = self.body(inner_steps, frame, state=inner_state, closing=len(inner_steps) - 1)
-        line, command, _ = self.claims.pop()
-        self.claims.append((line, command, "have"))
+        entry = (final.span.line, final.command, "inlined")
+        position = self.claims.index(entry, first_entry)
+        self.claims[position] = (final.span.line, final.command, "have")
         state.last_facts = names
-        state.last_statement = _last_prop_text(text)
+        state.last_statement = final_prop
         return [Op("HAVE", text), *ops, closer.render("END")]
 
 
@@ -968,21 +988,12 @@ def _last_prop(tokens: list[Token]) -> str:
     return props[-1].text if props else ""
 
 
-def _last_prop_text(text: str) -> str:
-    # The statement text is built from tokens; its last string or cartouche is
-    # what the next '…' refers to.
-    from toolbox.algos.minilang.keywords import builtin_keywords
-    from toolbox.algos.minilang.lexer import tokenize
-
-    props = [t for t in tokenize(text, builtin_keywords()) if t.kind in ("string", "cartouche")]
-    return props[-1].text if props else ""
-
-
-def _single_prop_text(tokens: list[Token], text: str) -> str | None:
+def _single_prop(tokens: list[Token]) -> bool:
+    """Whether a claim states exactly one proposition without if/for (then '?thesis' is that text)."""
     parts = _statement_parts(tokens)
-    if len(parts) == 1 and len(parts[0][1]) == 1 and not any(t.text in ("if", "for") for t in tokens):
-        return _last_prop_text(text) or None
-    return None
+    if any(t.kind == "keyword" and t.text in ("if", "for") for t in tokens):
+        return False
+    return len(parts) == 1 and len(parts[0][1]) == 1
 
 
 def _goal_thesis(span: Span) -> str | None:
@@ -1001,8 +1012,21 @@ def _goal_thesis(span: Span) -> str | None:
     return None
 
 
-def _consider_branches(tokens: list[Token]) -> list[list[Token]]:
-    """Split ``(a) x where "P" | (b) "Q"`` into branches without their ``(label)``."""
+def _labelled_branch(label: str, branch: list[Token]) -> str:
+    """Print a consider branch with its ``(label)`` turned into a fact name: ``x where a: "P"``."""
+    text = join_tokens(branch)
+    if not label:
+        return text
+    where = next((i for i, t in enumerate(branch) if t.kind == "keyword" and t.text == "where"), None)
+    props = branch[where + 1:] if where is not None else branch
+    if _part_name(props) is not None:
+        return text
+    head = join_tokens(branch[:where + 1]) + " " if where is not None else ""
+    return f"{head}{label}: {join_tokens(props)}"
+
+
+def _consider_branches(tokens: list[Token]) -> list[tuple[str, list[Token]]]:
+    """Split ``(a) x where "P" | (b) "Q"`` into (label, branch tokens without the label)."""
     branches: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
@@ -1012,12 +1036,13 @@ def _consider_branches(tokens: list[Token]) -> list[list[Token]]:
         depth += token.text in ("(", "[")
         depth -= token.text in (")", "]")
         branches[-1].append(token)
-    cleaned = []
+    labelled = []
     for branch in branches:
         if len(branch) >= 3 and branch[0].text == "(" and branch[2].text == ")":
-            branch = branch[3:]
-        cleaned.append(branch)
-    return cleaned
+            labelled.append((branch[1].text, branch[3:]))
+        else:
+            labelled.append(("", branch))
+    return labelled
 
 
 def _uses_proof_cases(step: Step) -> bool:

@@ -1,0 +1,269 @@
+"""Tests of the Isar-to-Minilang translator: hand-checked translations, sample coverage, claim accounting."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from toolbox.algos.minilang import translate as translate_module
+from toolbox.algos.minilang.corpus import translate_source
+from toolbox.algos.minilang.isar import parse_theory
+from toolbox.algos.minilang.lang import check_blocks, parse_script, print_script
+from toolbox.algos.minilang.translate import (
+    APPROXIMATIONS,
+    REASONS,
+    Options,
+    translate_goal,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "minilang"
+THEORY_FILES = sorted(FIXTURES.rglob("*.thy"))
+
+
+def translate_one(source: str, **options):
+    theory = parse_theory(f"theory T imports Main begin\n{source}\nend\n")
+    assert len(theory.goals) == 1
+    return translate_goal(theory.goals[0], Options(**options))
+
+
+# Each case: Isar proof, options, expected status, expected Minilang (checked by hand
+# against the translation rules in toolbox.algos.minilang.translate).
+EXPECTED = {
+    "terminal_hammer": (
+        'lemma foo: "x = x" by auto', {}, "translated",
+        "END\n",
+    ),
+    "terminal_facts": (
+        'lemma "P" using c by (simp add: a b del: d)', {}, "translated",
+        "END WITH c a b WITHOUT d\n",
+    ),
+    "terminal_keep": (
+        'lemma "P" using c by (metis a b)', {"tactics": "keep"}, "translated",
+        "APPLY (metis a b) WITH c\nEND\n",
+    ),
+    "assume_then_show": (
+        'lemma "A ⟹ C"\nproof -\n  assume a: "A"\n  then have "B" by (rule ab)\n'
+        '  then show "C" using bc by blast\nqed', {}, "translated",
+        'INTRO\nCONFIG a = assm0\nHAVE fact0: "B" END WITH assm0 ab\nEND WITH fact0 bc\n',
+    ),
+    "also_finally_dots": (
+        'lemma "a = d"\nproof -\n  have "a = b" by simp\n  also have "… = c" by (simp add: bc)\n'
+        '  also have "\\<dots> = d" by simp\n  finally show ?thesis .\nqed', {}, "approximate",
+        'HAVE fact0: "a = b" END\nHAVE fact1: "b = c" END WITH bc\nHAVE fact2: "c = d" END\n'
+        "END WITH fact0 fact1 fact2\n",
+    ),
+    "moreover_ultimately": (
+        'lemma "P"\nproof -\n  have "A" by simp\n  moreover have "B" by auto\n'
+        "  ultimately show ?thesis by (simp add: foo)\nqed", {}, "translated",
+        'HAVE fact0: "A" END\nHAVE fact1: "B" END\nEND WITH fact0 fact1 foo\n',
+    ),
+    "induct_cases": (
+        'lemma "f n = g n"\nproof (induct n)\n  case 0\n  show ?case by simp\nnext\n'
+        "  case (Suc n)\n  then show ?case by (simp add: Suc.IH)\nqed", {}, "translated",
+        "INDUCT n\nNEXT VARS n\nEND WITH Suc Suc.IH\n",
+    ),
+    "case_split": (
+        'lemma "P x"\nproof (cases "x = 0")\n  case True\n  then show ?thesis by simp\nnext\n'
+        "  case False\n  then show ?thesis using pos by auto\nqed", {}, "translated",
+        'CASE_SPLIT "x = 0"\nNEXT WITH True\nEND WITH False pos\n',
+    ),
+    "obtain": (
+        'lemma "Q"\nproof -\n  obtain k where "m = 2 * k" using even by blast\n'
+        "  then show ?thesis by simp\nqed", {}, "translated",
+        'CONSIDER k where fact0: "m = 2 * k" END WITH even\nEND WITH fact0\n',
+    ),
+    "consider_cases": (
+        'lemma "P n"\nproof -\n  consider (zero) "n = 0" | (pos) "n > 0" by blast\n'
+        "  then show ?thesis\n  proof cases\n    case zero\n    then show ?thesis by simp\n"
+        "  next\n    case pos\n    then show ?thesis by auto\n  qed\nqed", {}, "translated",
+        'CONSIDER zero: "n = 0" | pos: "n > 0" END\nNEXT WITH zero\nEND WITH pos\n',
+    ),
+    "braces_block": (
+        'lemma "Q"\nproof -\n  {\n    fix x\n    assume a: "x ∈ S"\n    then have "P x" by auto\n'
+        "  }\n  then show ?thesis by blast\nqed", {}, "translated",
+        'HAVE fact0: "P x" if a: "x ∈ S" for x END WITH a\nEND WITH fact0\n',
+    ),
+    "apply_faithful": (
+        'lemma "A ∧ B ⟶ B ∧ A"\n  apply (rule impI)\n  apply (erule conjE)\n  apply (rule conjI)\n'
+        "   apply assumption\n  apply assumption\n  done", {}, "translated",
+        "APPLY (rule impI)\nAPPLY (erule conjE)\nAPPLY (rule conjI)\nAPPLY (assumption)\n"
+        "APPLY (assumption)\nEND\n",
+    ),
+    "apply_structured": (
+        'lemma "length (rev xs) = length xs"\n  apply (induct xs)\n   apply simp\n'
+        "  apply (simp add: foo)\n  done", {"scripts": "structured"}, "approximate",
+        "INDUCT xs\nEND WITH foo\n",
+    ),
+    "subgoals": (
+        'lemma "A ∧ B"\n  apply (rule conjI)\n  subgoal by (simp add: a)\n  subgoal for x by auto\n  done',
+        {}, "translated",
+        "APPLY (rule conjI)\nNEXT WITH a\nINTRO VARS x\nEND\n",
+    ),
+    "define_let_note": (
+        'lemma "P"\nproof -\n  define y where "y = x + 1"\n  let ?z = "y * 2"\n  note h = foo bar\n'
+        "  show ?thesis using h y_def by simp\nqed", {}, "translated",
+        'DEFINE y where "y = x + 1"\nLET ?z = "y * 2"\nCONFIG h = foo bar\nEND WITH h y_def\n',
+    ),
+    "interpret": (
+        'lemma "P"\nproof -\n  interpret g: group G by (rule grp)\n  show ?thesis by simp\nqed',
+        {}, "translated",
+        "OPEN_MODULE g: group G END WITH grp\nEND\n",
+    ),
+    "rule_branches": (
+        'lemma "A ∧ B"\nproof (rule conjI)\n  show "A" by (rule a)\nnext\n  show "B" by (rule b)\nqed',
+        {}, "approximate",
+        "RULE conjI\nNEXT WITH a\nEND WITH b\n",
+    ),
+    "thesis_in_have": (
+        'lemma "A"\nproof -\n  have "A" by simp\n  then have ?thesis by simp\n  then show ?thesis .\nqed',
+        {}, "translated",
+        'HAVE fact0: "A" END\nHAVE fact1: "A" END WITH fact0\nEND WITH fact1\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expected_translation(name):
+    source, options, status, minilang = EXPECTED[name]
+    result = translate_one(source, **options)
+    assert result.status == status
+    assert result.minilang == minilang
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    ('lemma "False" oops', "oops"),
+    ('lemma "P"\nproof -\n  guess x by auto\n  show ?thesis by simp\nqed', "guess"),
+    ('lemma "P"\n  apply simp\n  back\n  done', "back"),
+    ('lemma "P"\n  apply (rule conjI)\n  prefer 2\n  apply simp\n  done', "defer_prefer"),
+    ('lemma "P"\nproof -\n  { have "A" by simp note this }\n  show ?thesis by simp\nqed',
+     "braces_not_ending_in_claim"),
+    ('lemma "P"\nproof (induct x)\n  case (Suc n)\n  have ?case by simp\n  then show ?case .\nqed',
+     "case_goal_not_closing"),
+    ('lemma "P"\nproof -\n  ML_prf ‹1›\n  show ?thesis by simp\nqed', "ml_in_proof"),
+    ('lemma "P"\nproof -\n  have "… = x" by simp\n  show ?thesis by simp\nqed', "dots_unresolved"),
+    ('lemma "P"\nproof (nominal_induct x rule: foo)\n  case a\n  show ?case by simp\nqed', "nominal_induct"),
+    ('lemma "P"\nproof -\n  consider "A" | "B" by blast\n  then have "C" by auto\n'
+     "  show ?thesis by simp\nqed", "consider_fact_reused"),
+])
+def test_unsupported_reasons(source, reason):
+    result = translate_one(source)
+    assert result.status == "unsupported"
+    assert result.reasons == [reason]
+    assert result.minilang is None
+
+
+def test_strict_rejects_approximations():
+    source = EXPECTED["also_finally_dots"][0]
+    result = translate_one(source, strict=True)
+    assert result.status == "unsupported"
+    assert result.reasons == ["approximation_rejected"]
+    assert result.approximations == ["dots_heuristic"]
+
+
+def test_structured_scripts_drop_prefer():
+    result = translate_one('lemma "P"\n  apply (rule conjI)\n  prefer 2\n  apply simp\n  done',
+                           scripts="structured")
+    assert result.status == "approximate"
+    assert "defer_prefer_dropped" in result.approximations
+
+
+def test_internal_error_is_isolated_to_one_proof(monkeypatch):
+    text = "theory T imports Main begin\nlemma a: \"P\" by simp\nlemma b: \"Q\" by auto\nend\n"
+    original = translate_module._Translator.run
+
+    def failing_run(self):
+        if self.goal.name == "a":
+            message = "simulated failure"
+            raise RuntimeError(message)
+        return original(self)
+
+    monkeypatch.setattr(translate_module._Translator, "run", failing_run)
+    results = translate_source(text.encode(), "T.thy").results
+    assert [r.status for r in results] == ["unsupported", "translated"]
+    assert results[0].reasons == ["internal_error"]
+    assert "simulated failure" in results[0].detail
+
+
+@pytest.fixture(scope="module")
+def sample_results():
+    results = []
+    for path in THEORY_FILES:
+        results += translate_source(path.read_bytes(), path.name, path=str(path)).results
+    return results
+
+
+def test_sample_coverage_target(sample_results):
+    statuses = Counter(result.status for result in sample_results)
+    covered = statuses["translated"] + statuses["approximate"]
+    assert covered / len(sample_results) >= 0.90
+
+
+def test_every_failure_has_a_known_reason(sample_results):
+    for result in sample_results:
+        assert set(result.approximations) <= set(APPROXIMATIONS)
+        if result.status in ("translated", "approximate"):
+            assert result.reasons == []
+            assert result.minilang is not None
+        else:
+            assert len(result.reasons) == 1
+            assert result.reasons[0] in REASONS
+            assert result.reasons[0] not in ("internal_error", "output_check_failed")
+
+
+def test_every_output_is_canonical_and_well_formed(sample_results):
+    for result in sample_results:
+        if result.minilang is None:
+            continue
+        ops = parse_script(result.minilang)
+        assert ops == result.ops
+        assert print_script(ops) == result.minilang
+        assert check_blocks(ops) == []
+
+
+_CLAIMS = ("have", "hence", "show", "thus", "obtain", "consider", "interpret")
+
+
+def test_every_claim_is_accounted_for(sample_results):
+    for result in sample_results:
+        if result.minilang is None:
+            continue
+        isar_claims = Counter(span.line for span in result.goal.spans if span.command in _CLAIMS)
+        ledger = Counter(line for line, _, _ in result.claims)
+        assert ledger == isar_claims, result.goal.line
+        outcomes = Counter(outcome for _, _, outcome in result.claims)
+        ops = Counter(op.name for op in result.ops)
+        assert ops["HAVE"] + ops["CONSIDER"] == outcomes["have"] + outcomes["consider"]
+        assert ops["OPEN_MODULE"] == outcomes["open_module"]
+
+
+def test_claim_statements_appear_in_have(sample_results):
+    for result in sample_results:
+        if result.minilang is None:
+            continue
+        spans = {span.line: span for span in result.goal.spans if span.command in _CLAIMS}
+        have_args = [op.args for op in result.ops if op.name in ("HAVE", "CONSIDER")]
+        for line, _, outcome in result.claims:
+            if outcome != "have":
+                continue
+            props = [t.text for t in spans[line].argument_tokens() if t.kind in ("string", "cartouche")]
+            if not props or any(d in props[0] for d in ("…", "\\<dots>", "...")):
+                continue
+            assert any(props[0] in args for args in have_args), (result.goal.line, line)
+
+
+def test_translation_is_deterministic():
+    path = FIXTURES / "afp-2022" / "thys" / "FFT" / "FFT.thy"
+    first = [r.minilang for r in translate_source(path.read_bytes(), "FFT.thy").results]
+    second = [r.minilang for r in translate_source(path.read_bytes(), "FFT.thy").results]
+    assert first == second
+
+
+def test_keep_and_structured_policies_on_sample(sample_results):
+    path = FIXTURES / "afp-2022" / "thys" / "Group-Ring-Module" / "Algebra8.thy"
+    keep = translate_source(path.read_bytes(), "Algebra8.thy",
+                            options=Options(tactics="keep", scripts="structured")).results
+    assert any("APPLY" in (r.minilang or "") for r in keep)
+    assert any("apply_script_structured" in r.approximations for r in keep)
+    assert all(r.reasons[0] in REASONS for r in keep if r.reasons)
