@@ -19,7 +19,7 @@ import typer
 from toolbox.cli import common
 
 # Modules under toolbox.cli that each add one subcommand (or group) to the app.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("hamming", "balance", "ssumm", "minilang")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("hamming", "balance", "ssumm", "minilang", "lintseq")
 
 
 def _version() -> str:
