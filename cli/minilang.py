@@ -50,7 +50,7 @@ unreadable or binary.
 Paths = Annotated[
     list[str],
     typer.Argument(help="Theory files, directories searched for *.thy, or '-' for standard input.",
-                   metavar="PATHS...", show_default=False),
+                   metavar="PATH", show_default=False),
 ]
 TacticsOption = Annotated[
     Tactics,

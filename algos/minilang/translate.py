@@ -246,6 +246,8 @@ class _Translator:
         for ref in refs:
             if ref == "this":
                 resolved += state.last_facts or ["this"]
+            elif ref == "calculation" and state.calculation:
+                resolved += state.calculation
             else:
                 resolved.append(ref)
         return resolved
