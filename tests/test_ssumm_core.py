@@ -138,8 +138,8 @@ def toy_saving(toy, first_id, second_id, re1_rule=False):
     index = toy.index_of()
     superedge_bits = 2 * math.log2(5)
     return K._saving(index[first_id], index[second_id], state.nodes, state.data_bits,
-                     state.arena, state.table_keys, state.table_count, state.table_flag,
-                     state.scratch, state.counters, superedge_bits, 2 * math.log2(5), re1_rule)
+                     state.arena, state.table_keys, state.table_flag, state.scratch,
+                     state.counters, superedge_bits, 2 * math.log2(5), re1_rule)
 
 
 def test_saving_adjacent_pair_by_hand(toy):
@@ -353,3 +353,19 @@ def test_summary_to_networkx(toy):
     (_, _, data), = graph.edges(data=True)
     assert data["weight"] == 4
     assert data["density"] == 1.0
+
+
+def test_invariant_check_detects_corruption(toy):
+    from toolbox.algos.ssumm.summarize import InvariantError, check_invariants
+
+    source = toy.source.astype(np.int64)
+    target = toy.target.astype(np.int64)
+    state = toy_state(toy)
+    check_invariants(state, source, target, 2 * math.log2(5))
+    state.arena[1, 0] += 1
+    with pytest.raises(InvariantError, match="neighbour lists"):
+        check_invariants(state, source, target, 2 * math.log2(5))
+    state.arena[1, 0] -= 1
+    state.counters[K.C_SUPEREDGES] += 1
+    with pytest.raises(InvariantError, match="superedge total"):
+        check_invariants(state, source, target, 2 * math.log2(5))

@@ -7,12 +7,16 @@ of its representative node, which is the id it keeps after every merge):
   ``nodes[F_SIZE, x] == 0`` marks a supernode that was merged away.
 * ``data_bits[x]`` (float64): D(x), the bits of every block (x, y) with an edge
   as currently encoded: entropy bits with a superedge, 2*log2(n) per edge without.
-* Neighbour lists: ``arena[adj_start[x] : adj_start[x] + adj_len[x]]`` (int32).
-  Entries that name a dead supernode are stale and skipped; a live entry is
-  never repeated, because a block between two live supernodes is never deleted.
+* Neighbour lists: ``arena[0, adj_start[x] : adj_start[x] + adj_len[x]]`` are
+  neighbour ids and ``arena[1, ...]`` edge counts. Merges do not touch the lists
+  of the neighbours: an entry that names a merged-away supernode resolves
+  through ``nodes[F_PARENT]`` to the supernode that absorbed it, and the counts
+  of all entries resolving to one supernode add up to the block's edge count.
+  Entries resolving to x itself are edges now inside x and are skipped.
 * Blocks between different supernodes: one open-addressing hash table keyed by
   ``min << 32 | max`` with linear probing and tombstones; ``table_count`` is the
-  edge count, ``table_flag`` is 1 when the block is a superedge. Blocks inside a
+  edge count, ``table_flag`` is 1 when the block is a superedge. Only merges
+  read and write it; pair evaluation needs only the lists. Blocks inside a
   supernode live in ``nodes[F_SELF_COUNT]`` and ``nodes[F_SELF_FLAG]``.
 * ``counters`` (int64): supernodes, superedges, running maximum weight, arena
   end, used table slots, stamps for the scratch marks and pair draws.
@@ -33,7 +37,8 @@ F_SUPEREDGES = 6
 F_ADJ_START = 7
 F_ADJ_LEN = 8
 F_ADJ_CAP = 9
-NODE_FIELDS = 10
+F_PARENT = 10
+NODE_FIELDS = 11
 
 C_SUPERNODES = 0
 C_SUPEREDGES = 1
@@ -43,12 +48,14 @@ C_TABLE_USED = 4
 C_STAMP = 5
 C_TRIAL = 6
 C_MERGES = 7
-COUNTERS = 8
+C_EVALUATIONS = 8
+C_SCANNED = 9
+COUNTERS = 10
 
 S_ACC = 0
-S_MARK = 1
-S_TOUCHED = 2
-S_SEEN = 3
+S_TOUCHED = 1
+S_LIST_MARK = 2
+S_LIST_POSITION = 3
 SCRATCH_ROWS = 4
 
 _EMPTY = -1
@@ -189,48 +196,122 @@ def _superedge_bits(counters):
     return 2.0 * np.log2(counters[C_SUPERNODES]) + np.log2(counters[C_OMEGA])
 
 
-# ---------------------------------------------------------------- pair evaluation
+# ---------------------------------------------------------------- neighbour lists
 
 
 @njit(cache=True)
-def _gather(a, b, nodes, arena, table_keys, table_count, table_flag, scratch, counters):
-    """Sum the edge counts from a and b to each other supernode into the scratch rows.
+def _root(nodes, x):
+    """Return the live supernode that contains node x, halving the parent path."""
+    while nodes[F_PARENT, x] != x:
+        parent = nodes[F_PARENT, x]
+        nodes[F_PARENT, x] = nodes[F_PARENT, parent]
+        x = parent
+    return x
 
-    Returns (number of neighbours in ``scratch[S_TOUCHED]``, e(a, b), flag of (a, b)).
-    """
+
+@njit(cache=True)
+def _compact_list(owner, nodes, arena, scratch, counters):
+    """Rewrite the list of ``owner`` with one entry per live neighbour, counts summed."""
     counters[C_STAMP] += 1
     stamp = counters[C_STAMP]
+    start = nodes[F_ADJ_START, owner]
+    written = 0
+    for i in range(start, start + nodes[F_ADJ_LEN, owner]):
+        c = _root(nodes, arena[0, i])
+        if c == owner:
+            continue
+        if scratch[S_LIST_MARK, c] != stamp:
+            scratch[S_LIST_MARK, c] = stamp
+            scratch[S_LIST_POSITION, c] = start + written
+            arena[0, start + written] = c
+            arena[1, start + written] = arena[1, i]
+            written += 1
+        else:
+            arena[1, scratch[S_LIST_POSITION, c]] += arena[1, i]
+    nodes[F_ADJ_LEN, owner] = written
+
+
+@njit(cache=True)
+def _compact_arena(nodes, arena, counters, extra):
+    """Copy every live list into a new arena with room for ``extra`` more entries."""
+    n = nodes.shape[1]
+    total = 0
+    for x in range(n):
+        if nodes[F_SIZE, x] > 0:
+            total += nodes[F_ADJ_LEN, x]
+    capacity = max(arena.shape[1], 2 * total + extra)
+    fresh = np.empty((2, capacity), dtype=np.int64)
+    end = 0
+    for x in range(n):
+        length = nodes[F_ADJ_LEN, x] if nodes[F_SIZE, x] > 0 else 0
+        start = nodes[F_ADJ_START, x]
+        for i in range(length):
+            fresh[0, end + i] = arena[0, start + i]
+            fresh[1, end + i] = arena[1, start + i]
+        nodes[F_ADJ_START, x] = end
+        nodes[F_ADJ_LEN, x] = length
+        nodes[F_ADJ_CAP, x] = length
+        end += length
+    counters[C_ARENA_END] = end
+    return fresh
+
+
+@njit(cache=True)
+def _gather(a, b, nodes, arena, scratch, counters):
+    """Sum the edge counts from a and b to each other supernode into the scratch rows.
+
+    List entries may name merged-away supernodes; each resolves to the live
+    supernode that absorbed it, and counts add up because they are additive.
+    Returns (number of neighbours in ``scratch[S_TOUCHED]``, e(a, b), stale
+    entries of a, stale entries of b). Every count is positive, so a zero in
+    ``scratch[S_ACC]`` means "not touched yet"; callers reset the touched
+    entries to zero with _clear_touched when done.
+    """
     touched = 0
     count_ab = 0
-    flag_ab = 0
+    stale_a = 0
+    stale_b = 0
     for side in range(2):
         owner = a if side == 0 else b
         other = b if side == 0 else a
         start = nodes[F_ADJ_START, owner]
-        for i in range(start, start + nodes[F_ADJ_LEN, owner]):
-            c = arena[i]
+        length = nodes[F_ADJ_LEN, owner]
+        counters[C_SCANNED] += length
+        stale = 0
+        for i in range(start, start + length):
+            c = arena[0, i]
             if nodes[F_SIZE, c] == 0:
+                c = _root(nodes, c)
+                stale += 1
+            if c == owner:
                 continue
-            slot = _find(table_keys, _block_key(owner, c))
             if c == other:
-                count_ab = table_count[slot]
-                flag_ab = table_flag[slot]
+                if side == 0:
+                    count_ab += arena[1, i]
                 continue
-            if scratch[S_MARK, c] != stamp:
-                scratch[S_MARK, c] = stamp
-                scratch[S_ACC, c] = 0
+            if scratch[S_ACC, c] == 0:
                 scratch[S_TOUCHED, touched] = c
                 touched += 1
-            scratch[S_ACC, c] += table_count[slot]
-    return touched, count_ab, flag_ab
+            scratch[S_ACC, c] += arena[1, i]
+        if side == 0:
+            stale_a = stale
+        else:
+            stale_b = stale
+    return touched, count_ab, stale_a, stale_b
 
 
 @njit(cache=True)
-def _saving(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, scratch,
-            counters, superedge_bits, edge_bits, re1_rule):
+def _clear_touched(scratch, touched):
+    for t in range(touched):
+        scratch[S_ACC, scratch[S_TOUCHED, t]] = 0
+
+
+@njit(cache=True)
+def _saving(a, b, nodes, data_bits, arena, table_keys, table_flag, scratch, counters,
+            superedge_bits, edge_bits, re1_rule):
     """Return 1 - cost(after merging a and b) / cost(before), or NaN if both cost 0 bits."""
-    touched, count_ab, flag_ab = _gather(a, b, nodes, arena, table_keys, table_count,
-                                         table_flag, scratch, counters)
+    counters[C_EVALUATIONS] += 1
+    touched, count_ab, stale_a, stale_b = _gather(a, b, nodes, arena, scratch, counters)
     merged_size = nodes[F_SIZE, a] + nodes[F_SIZE, b]
     after = 0.0
     for t in range(touched):
@@ -238,6 +319,7 @@ def _saving(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, 
         bits, _ = _encode_block(scratch[S_ACC, c], merged_size * nodes[F_SIZE, c],
                                 superedge_bits, edge_bits, re1_rule)
         after += bits
+    _clear_touched(scratch, touched)
     count_self = nodes[F_SELF_COUNT, a] + nodes[F_SELF_COUNT, b] + count_ab
     if count_self > 0:
         bits, _ = _encode_block(count_self, merged_size * (merged_size - 1) // 2,
@@ -247,85 +329,18 @@ def _saving(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, 
     before = (data_bits[a] + superedge_bits * nodes[F_SUPEREDGES, a]
               + data_bits[b] + superedge_bits * nodes[F_SUPEREDGES, b])
     if count_ab > 0:
+        flag_ab = table_flag[_find(table_keys, _block_key(a, b))]
         pairs_ab = nodes[F_SIZE, a] * nodes[F_SIZE, b]
         before -= _data_bits(count_ab, pairs_ab, flag_ab, edge_bits) + superedge_bits * flag_ab
+
+    # Lists with many stale entries are rewritten, so each later scan is shorter.
+    if 2 * stale_a > nodes[F_ADJ_LEN, a]:
+        _compact_list(a, nodes, arena, scratch, counters)
+    if 2 * stale_b > nodes[F_ADJ_LEN, b]:
+        _compact_list(b, nodes, arena, scratch, counters)
     if before == 0.0:
         return np.nan
     return 1.0 - after / before
-
-
-# ---------------------------------------------------------------- neighbour lists
-
-
-@njit(cache=True)
-def _compact_arena(nodes, arena, counters, extra):
-    """Copy every live list entry into a new arena with room for ``extra`` more entries."""
-    n = nodes.shape[1]
-    total = 0
-    for x in range(n):
-        if nodes[F_SIZE, x] > 0:
-            live = 0
-            start = nodes[F_ADJ_START, x]
-            for i in range(start, start + nodes[F_ADJ_LEN, x]):
-                if nodes[F_SIZE, arena[i]] > 0:
-                    live += 1
-            total += live + live // 2 + 1
-    capacity = max(arena.shape[0], 2 * total + extra)
-    fresh = np.empty(capacity, dtype=arena.dtype)
-    end = 0
-    for x in range(n):
-        if nodes[F_SIZE, x] == 0:
-            nodes[F_ADJ_LEN, x] = 0
-            nodes[F_ADJ_CAP, x] = 0
-            continue
-        start = nodes[F_ADJ_START, x]
-        live = 0
-        for i in range(start, start + nodes[F_ADJ_LEN, x]):
-            if nodes[F_SIZE, arena[i]] > 0:
-                fresh[end + live] = arena[i]
-                live += 1
-        nodes[F_ADJ_START, x] = end
-        nodes[F_ADJ_LEN, x] = live
-        nodes[F_ADJ_CAP, x] = live + live // 2 + 1
-        end += nodes[F_ADJ_CAP, x]
-    counters[C_ARENA_END] = end
-    return fresh
-
-
-@njit(cache=True)
-def _reserve(nodes, arena, counters, owner, needed):
-    """Move the list of ``owner`` to a fresh segment of ``needed`` slots at the arena end."""
-    if counters[C_ARENA_END] + needed > arena.shape[0]:
-        arena = _compact_arena(nodes, arena, counters, needed)
-    start = nodes[F_ADJ_START, owner]
-    new_start = counters[C_ARENA_END]
-    for i in range(nodes[F_ADJ_LEN, owner]):
-        arena[new_start + i] = arena[start + i]
-    nodes[F_ADJ_START, owner] = new_start
-    nodes[F_ADJ_CAP, owner] = needed
-    counters[C_ARENA_END] = new_start + needed
-    return arena
-
-
-@njit(cache=True)
-def _append(nodes, arena, counters, owner, value):
-    """Append ``value`` to the list of ``owner``, dropping stale entries or growing it."""
-    start = nodes[F_ADJ_START, owner]
-    length = nodes[F_ADJ_LEN, owner]
-    if length == nodes[F_ADJ_CAP, owner]:
-        live = 0
-        for i in range(start, start + length):
-            if nodes[F_SIZE, arena[i]] > 0:
-                arena[start + live] = arena[i]
-                live += 1
-        length = live
-        nodes[F_ADJ_LEN, owner] = live
-        if length == nodes[F_ADJ_CAP, owner]:
-            arena = _reserve(nodes, arena, counters, owner, 2 * length + 1)
-            start = nodes[F_ADJ_START, owner]
-    arena[start + length] = value
-    nodes[F_ADJ_LEN, owner] = length + 1
-    return arena
 
 
 # ---------------------------------------------------------------- merging
@@ -341,9 +356,7 @@ def _merge(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, s
     Returns the arena, which may have been reallocated.
     """
     superedge_bits = _superedge_bits(counters)
-    touched, count_ab, flag_ab = _gather(a, b, nodes, arena, table_keys, table_count,
-                                         table_flag, scratch, counters)
-    stamp = counters[C_STAMP]
+    touched, count_ab, _, _ = _gather(a, b, nodes, arena, scratch, counters)
     superedges = counters[C_SUPEREDGES]
 
     # Remove the old blocks (a, c), (b, c), (a, b) and the two self blocks.
@@ -360,20 +373,33 @@ def _merge(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, s
             nodes[F_SUPEREDGES, c] -= flag
             superedges -= flag
             table_keys[slot] = _TOMBSTONE
-            if side == 0:
-                scratch[S_SEEN, c] = stamp
     if count_ab > 0:
-        table_keys[_find(table_keys, _block_key(a, b))] = _TOMBSTONE
-        superedges -= flag_ab
+        slot = _find(table_keys, _block_key(a, b))
+        superedges -= table_flag[slot]
+        table_keys[slot] = _TOMBSTONE
     superedges -= nodes[F_SELF_FLAG, a] + nodes[F_SELF_FLAG, b]
     count_self = nodes[F_SELF_COUNT, a] + nodes[F_SELF_COUNT, b] + count_ab
 
-    # Union of the member lists and sizes.
+    # Union of the member lists and sizes; b now resolves to a.
     merged = nodes[F_SIZE, a] + nodes[F_SIZE, b]
     nodes[F_SIZE, a] = merged
     nodes[F_SIZE, b] = 0
+    nodes[F_PARENT, b] = a
     nodes[F_NEXT, nodes[F_TAIL, a]] = nodes[F_HEAD, b]
     nodes[F_TAIL, a] = nodes[F_TAIL, b]
+
+    # The merged supernode's list is exactly the touched neighbours with their counts.
+    if touched > nodes[F_ADJ_CAP, a]:
+        if counters[C_ARENA_END] + touched > arena.shape[1]:
+            nodes[F_ADJ_LEN, a] = 0
+            nodes[F_ADJ_LEN, b] = 0
+            arena = _compact_arena(nodes, arena, counters, touched)
+        nodes[F_ADJ_START, a] = counters[C_ARENA_END]
+        nodes[F_ADJ_CAP, a] = touched
+        counters[C_ARENA_END] += touched
+    start = nodes[F_ADJ_START, a]
+    nodes[F_ADJ_LEN, a] = touched
+    nodes[F_ADJ_LEN, b] = 0
 
     # New blocks of the merged supernode.
     omega = counters[C_OMEGA]
@@ -382,6 +408,8 @@ def _merge(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, s
     for t in range(touched):
         c = scratch[S_TOUCHED, t]
         count = scratch[S_ACC, c]
+        arena[0, start + t] = c
+        arena[1, start + t] = count
         bits, flag = _encode_block(count, merged * nodes[F_SIZE, c], superedge_bits,
                                    edge_bits, re1_rule)
         data = bits - superedge_bits * flag
@@ -394,8 +422,7 @@ def _merge(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, s
         merged_superedges += flag
         if reference_omega or flag:
             omega = max(omega, count)
-        if scratch[S_SEEN, c] != stamp:
-            arena = _append(nodes, arena, counters, c, a)
+    _clear_touched(scratch, touched)
     nodes[F_SELF_COUNT, a] = count_self
     nodes[F_SELF_FLAG, a] = 0
     if count_self > 0:
@@ -416,16 +443,6 @@ def _merge(a, b, nodes, data_bits, arena, table_keys, table_count, table_flag, s
     data_bits[b] = 0.0
     nodes[F_SUPEREDGES, a] = merged_superedges
     nodes[F_SUPEREDGES, b] = 0
-
-    # The merged supernode's list is exactly the touched neighbours.
-    if touched > nodes[F_ADJ_CAP, a]:
-        nodes[F_ADJ_LEN, a] = 0
-        arena = _reserve(nodes, arena, counters, a, touched + touched // 2 + 1)
-    start = nodes[F_ADJ_START, a]
-    for t in range(touched):
-        arena[start + t] = scratch[S_TOUCHED, t]
-    nodes[F_ADJ_LEN, a] = touched
-    nodes[F_ADJ_LEN, b] = 0
 
     counters[C_SUPEREDGES] = superedges
     counters[C_OMEGA] = omega
@@ -488,8 +505,8 @@ def _merge_groups(group_members, group_bounds, threshold, reference_patience, ma
                     continue
                 drawn[cell] = trial
                 value = _saving(group[pa], group[pb], nodes, data_bits, arena, table_keys,
-                                table_count, table_flag, scratch, counters, superedge_bits,
-                                edge_bits, re1_rule)
+                                table_flag, scratch, counters, superedge_bits, edge_bits,
+                                re1_rule)
                 if value > best:
                     best = value
                     best_a = pa

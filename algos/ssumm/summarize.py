@@ -117,8 +117,10 @@ def _initial_state(source, target, n: int, indptr, indices) -> _State:
     nodes[K.F_ADJ_START] = indptr[:-1]
     nodes[K.F_ADJ_LEN] = degree
     nodes[K.F_ADJ_CAP] = degree
-    arena = np.empty(2 * indices.shape[0] + n + 16, dtype=np.int32)
-    arena[: indices.shape[0]] = indices
+    nodes[K.F_PARENT] = np.arange(n)
+    arena = np.empty((2, 2 * indices.shape[0] + n + 16), dtype=np.int64)
+    arena[0, : indices.shape[0]] = indices
+    arena[1, : indices.shape[0]] = 1
 
     # Keep the initial load at or below 0.3, so tombstones have room before a rebuild.
     capacity = 1 << max(4, int(math.ceil(math.log2(m / 0.3 + 1))))
@@ -275,6 +277,8 @@ def summarize(
         "iterations": iterations,
         "rounds": len(rounds),
         "merges": int(state.counters[K.C_MERGES]),
+        "pair_evaluations": int(state.counters[K.C_EVALUATIONS]),
+        "list_entries_scanned": int(state.counters[K.C_SCANNED]),
         "round_figures": rounds,
         "timings": timings,
     })
@@ -438,13 +442,21 @@ def check_invariants(state: _State, source: np.ndarray, target: np.ndarray,
     if not np.allclose(data[alive], state.data_bits[alive], rtol=1e-6, atol=1e-6):
         _fail("cached description bits per supernode differ from a recomputation")
 
-    neighbours = np.bincount(first, minlength=n) + np.bincount(second, minlength=n)
-    for x in np.flatnonzero(alive):
-        start = nodes[K.F_ADJ_START, x]
-        entries = state.arena[start:start + nodes[K.F_ADJ_LEN, x]]
-        entries = entries[alive[entries]]
-        if entries.shape[0] != neighbours[x] or np.unique(entries).shape[0] != entries.shape[0]:
-            _fail(f"the neighbour list of supernode {x} does not match its blocks")
+    # Neighbour lists: resolved entries summed per (x, neighbour) must equal the blocks.
+    lengths = np.where(alive, nodes[K.F_ADJ_LEN], 0)
+    list_owner = np.repeat(np.arange(n), lengths)
+    offsets = np.arange(list_owner.shape[0]) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = np.repeat(nodes[K.F_ADJ_START], lengths) + offsets
+    neighbour = owner[state.arena[0, positions]]
+    outside = neighbour != list_owner
+    list_keys = list_owner[outside] * n + neighbour[outside]
+    list_sums = np.bincount(np.unique(list_keys, return_inverse=True)[1],
+                            weights=state.arena[1, positions][outside])
+    block_keys = np.concatenate((first * n + second, second * n + first))
+    order = np.argsort(block_keys)
+    if not (np.array_equal(np.unique(list_keys), block_keys[order])
+            and np.array_equal(list_sums.astype(np.int64), np.tile(counts, 2)[order])):
+        _fail("the neighbour lists do not sum to the block edge counts")
 
 
 def _entropy_bits(count: np.ndarray, pairs: np.ndarray) -> np.ndarray:
