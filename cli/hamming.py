@@ -28,7 +28,8 @@ HitFormat = Literal["tsv", "bed", "jsonl"]
 
 Patterns = Annotated[
     list[str] | None,
-    typer.Option("--pattern", "-p", help="Pattern sequence (repeatable).", show_default=False),
+    typer.Option("--pattern", "-p", help="Pattern sequence (repeatable).", show_default=False,
+                 metavar="SEQ"),
 ]
 PatternFile = Annotated[
     str | None,
