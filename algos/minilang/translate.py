@@ -35,6 +35,7 @@ for block discipline before it is accepted.
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from dataclasses import dataclass, field
 from typing import Literal
@@ -92,6 +93,7 @@ REASONS = {
     "thesis_not_closing": "'?thesis' of a goal with several or 'obtains' conclusions is used "
     "by a claim that does not close its branch",
     "dots_unresolved": "'…' follows no statement with a top-level relation",
+    "this_unresolved": "'?this' inside a statement follows no single-proposition statement",
     "ml_in_proof": "ML code inside the proof",
     "nesting_too_deep": "the proof nests too many blocks",
     "keyword_clash": "a name used by the proof is a Minilang keyword (such as a case named LET)",
@@ -539,6 +541,9 @@ class _Translator:
                 ops += more_ops
                 if inline:
                     closer.merge(more_closer)
+                elif command in _CLOSING_CLAIMS:
+                    # A show that is not inlined still solves a subgoal: the closer uses its fact.
+                    closer.with_facts += state.last_facts
             elif kind == "braces":
                 ops += self.braces(step, frame, state)
             elif kind == "chain":
@@ -702,10 +707,12 @@ class _Translator:
             text = token.text
             if token.kind in ("string", "cartouche") and _has_dots(text):
                 rhs = _right_hand_side(_inner_text(state.last_statement)) if state.last_statement else None
-                if rhs is None:
+                if rhs is None or token.kind == "string" and '"' in rhs:
                     raise Unsupported(reason="dots_unresolved")
                 text = _replace_dots(text, rhs)
                 self.approximate("dots_heuristic")
+            if token.kind in ("string", "cartouche") and "?" in text:
+                text = self.expand_bindings(text, token.kind, state, frame)
             elif token.kind == "term_var" and text == "?thesis":
                 if frame is None or frame.thesis is None:
                     raise Unsupported(reason="thesis_not_closing")
@@ -722,6 +729,27 @@ class _Translator:
                 pieces.append(" ")
             pieces.append(texts[position])
         return "".join(pieces), last_prop
+
+    def expand_bindings(self, text: str, kind: str, state: _Body, frame: _Frame | None) -> str:
+        """Replace ``?thesis`` and ``?this`` inside a proposition by the text they stand for."""
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name == "case":
+                raise Unsupported(reason="case_goal_not_closing")
+            if name == "thesis":
+                bound = frame.thesis if frame is not None else None
+                reason = "thesis_not_closing"
+            else:
+                bound = state.last_statement or None
+                reason = "this_unresolved"
+            inner = _inner_text(bound) if bound else None
+            if inner is None or kind == "string" and '"' in inner:
+                raise Unsupported(reason=reason)
+            self.feature("term_bindings_expanded")
+            return f"({inner})"
+
+        return _TERM_BINDING.sub(replace, text)
 
     def consider(self, step: Step, steps: list[Step], position: int, frame: _Frame, state: _Body,
                  chained: list[str]) -> list[Op]:
@@ -853,7 +881,13 @@ def _split_branches(body: list[Step]) -> list[list[Step]]:
 
 
 def _closing_claim(steps: list[Step]) -> int | None:
-    """Index of the show/thus that closes the branch: the last claim, with only diagnostics after it."""
+    """Index of the show/thus that closes the branch: the last claim, with only diagnostics after it.
+
+    A branch with several show/thus claims has none: each of them may solve a
+    different subgoal, so they all become HAVEs whose facts go to the closer.
+    """
+    if sum(step.kind == "claim" and step.command in _CLOSING_CLAIMS for step in steps) > 1:
+        return None
     for position in range(len(steps) - 1, -1, -1):
         step = steps[position]
         if step.kind == "diag":
@@ -1067,6 +1101,7 @@ def _drop_goal_cases(tokens: list[Token]) -> list[Token]:
 
 
 _DOTS = ("…", "\\<dots>", "...")
+_TERM_BINDING = re.compile(r"\?(thesis|this|case)(?![\w'.])")
 
 
 def _has_dots(text: str) -> bool:
@@ -1088,58 +1123,53 @@ def _inner_text(text: str) -> str:
 
 
 def _replace_dots(text: str, rhs: str) -> str:
+    # The right-hand side is one term; parentheses keep it one term in its new place.
+    if not re.fullmatch(r"[\w.'?]+|\\<[A-Za-z]+>", rhs) and not _fully_parenthesised(rhs):
+        rhs = f"({rhs})"
     for dots in _DOTS:
         text = text.replace(dots, rhs)
     return text
 
 
-_RELATIONS = sorted(
-    words(r"""= \<le> \<ge> \<noteq> \<subseteq> \<subset> \<supseteq> \<supset> \<equiv>
-    \<longleftrightarrow> \<sim> \<approx> \<cong> < > <= >= ~= == ≤ ≥ ≠ ⊆ ⊂ ⊇ ⊃ ≡ ⟷ ∼ ≈ ≅"""),
-    key=len,
-    reverse=True,
-)
-_OPEN = ("(", "[", "{", "⟨", "\\<langle>", "⦃", "\\<lbrace>")
-_CLOSE = (")", "]", "}", "⟩", "\\<rangle>", "⦄", "\\<rbrace>")
-_BINDERS = ("∑", "∏", "∀", "∃", "λ", "⋃", "⋂", "%", "\\<Sum>", "\\<Prod>", "\\<forall>",
-            "\\<exists>", "\\<lambda>", "\\<Union>", "\\<Inter>", "THE ", "SOME ", "if ",
-            "case ", "let ", "ALL ", "EX ", "INF ", "SUP ", "\\<Squnion>", "\\<Sqinter>")
-_ARROW_CHARS = "=<>-~"
+_RELATIONS = frozenset(words(r"""= \<le> \<ge> \<noteq> \<subseteq> \<subset> \<supseteq>
+    \<supset> \<equiv> \<longleftrightarrow> \<sim> \<approx> \<cong> < > <= >= ~= == ≤ ≥ ≠ ⊆ ⊂
+    ⊇ ⊃ ≡ ⟷ ∼ ≈ ≅ \<in> \<notin> ∈ ∉ \<sqsubseteq> ⊑ \<prec> \<preceq> ≺ ≼ dvd
+    \<longrightarrow> --> ⟶"""))
+_OPEN = frozenset(words(r"( [ { ⟨ \<langle> ⦃ \<lbrace> \<lparr> ⦇"))
+_CLOSE = frozenset(words(r") ] } ⟩ \<rangle> ⦄ \<rbrace> \<rparr> ⦈"))
+# After a binder the body extends as far right as possible, so no relation
+# after it is at the top level.
+_BINDERS = frozenset(words(r"""∑ ∏ ∀ ∃ λ ⋃ ⋂ % \<Sum> \<Prod> \<forall> \<exists> \<lambda>
+    \<Union> \<Inter> \<Squnion> \<Sqinter> \<exists>! THE SOME if case let ALL EX INF SUP"""))
+# Inner-syntax atoms: symbols, runs of ASCII operator characters, words, single characters.
+_INNER_ATOM = re.compile(r"\\<\^?[A-Za-z0-9_']+>|[=<>~:|&+*/^!#$%@?-]+|\w+|\s+|.", re.DOTALL)
+
+
+def _fully_parenthesised(text: str) -> bool:
+    if not text.startswith("("):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            return position == len(text) - 1
+    return False
 
 
 def _right_hand_side(inner: str) -> str | None:
     """Text after the first top-level relation of a proposition, or None if there is none."""
     depth = 0
-    position = 0
-    length = len(inner)
-    while position < length:
-        if depth == 0 and inner.startswith(_BINDERS, position) and (
-            position == 0 or not inner[position - 1].isalnum()
-        ):
-            return None
-        opened = next((o for o in _OPEN if inner.startswith(o, position)), None)
-        if opened:
+    for match in _INNER_ATOM.finditer(inner):
+        atom = match.group()
+        if atom in _OPEN:
             depth += 1
-            position += len(opened)
-            continue
-        closed = next((c for c in _CLOSE if inner.startswith(c, position)), None)
-        if closed:
+        elif atom in _CLOSE:
             depth -= 1
-            position += len(closed)
-            continue
-        if depth == 0:
-            relation = next((r for r in _RELATIONS if inner.startswith(r, position)), None)
-            if relation:
-                before = inner[position - 1] if position else " "
-                after = inner[position + len(relation)] if position + len(relation) < length else " "
-                if relation[0] in _ARROW_CHARS and (before in _ARROW_CHARS or after in _ARROW_CHARS):
-                    position += len(relation)
-                    while position < length and inner[position] in _ARROW_CHARS:
-                        position += 1
-                    continue
-                rhs = inner[position + len(relation):].strip()
-                return rhs or None
-        position += 1
+        elif depth == 0 and atom in _BINDERS:
+            return None
+        elif depth == 0 and atom in _RELATIONS:
+            return inner[match.end():].strip() or None
     return None
 
 
