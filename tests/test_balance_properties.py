@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from math import gcd
 
+import pytest
 import sympy
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from toolbox.algos.balance.errors import BalanceError, NoBalanceError
@@ -77,6 +78,7 @@ def test_random_reaction_result_is_exact_and_minimal(reactants, products):
         return
     except BalanceError:
         return  # a parse-level rejection, such as the ambiguous "O2-" spelling
+    event(f"nullity {result.nullity}")
     vector = [t.coefficient for t in result.terms]
     assert all(v >= 1 for v in vector)
     assert gcd(*vector) == 1
@@ -141,3 +143,66 @@ def test_same_input_same_output_any_order():
     first = [balance(e).to_dict() for e in equations]
     second = [balance(e).to_dict() for e in reversed(equations)][::-1]
     assert first == second
+
+
+POOL = {
+    "H2": {"H": 2}, "O2": {"O": 2}, "O3": {"O": 3}, "H2O": {"H": 2, "O": 1},
+    "H2O2": {"H": 2, "O": 2}, "C": {"C": 1}, "CO": {"C": 1, "O": 1}, "CO2": {"C": 1, "O": 2},
+    "CH4": {"C": 1, "H": 4}, "C2H6": {"C": 2, "H": 6}, "CH3OH": {"C": 1, "H": 4, "O": 1},
+    "N2": {"N": 2}, "NO": {"N": 1, "O": 1}, "NO2": {"N": 1, "O": 2}, "N2O": {"N": 2, "O": 1},
+    "NH3": {"N": 1, "H": 3}, "HNO3": {"H": 1, "N": 1, "O": 3}, "HCN": {"H": 1, "C": 1, "N": 1},
+}
+
+
+def _pool_equations(size: int) -> list[tuple[list[str], list[str]]]:
+    """Return every split of every ``size``-subset of POOL that has a positive balance."""
+    found = []
+    for names in itertools.combinations(sorted(POOL), size):
+        for split in range(1, size):
+            reactants, products = list(names[:split]), list(names[split:])
+            left = {e for n in reactants for e in POOL[n]}
+            right = {e for n in products for e in POOL[n]}
+            if left == right:
+                found.append((reactants, products))
+    return found
+
+
+def _several_reactions() -> list[str]:
+    """Return pool equations with two or more independent balances, spread over the list."""
+    chosen = []
+    for size in (4, 5, 6):
+        texts = []
+        tied = []
+        for reactants, products in _pool_equations(size):
+            text = " + ".join(reactants) + " -> " + " + ".join(products)
+            try:
+                result = balance(text)
+            except NoBalanceError:
+                continue
+            if result.nullity >= 2 and result.total <= size + 10:
+                texts.append(text)
+                if result.optima > 1:
+                    tied.append(text)
+        chosen += texts[:: max(1, len(texts) // 30)] + tied[:5]
+    return sorted(set(chosen))
+
+
+SEVERAL = _several_reactions()
+
+
+def test_pool_covers_ties_and_several_reactions():
+    assert len(SEVERAL) >= 40
+    assert any(balance(text).optima > 1 for text in SEVERAL)
+
+
+@pytest.mark.parametrize("text", SEVERAL)
+def test_pool_reaction_matches_brute_force(text):
+    """Small molecules with several independent balances: minimal total, lex order, ties."""
+    left, right = (side.split(" + ") for side in text.split(" -> "))
+    names = left + right
+    elements = sorted({e for n in names for e in POOL[n]})
+    matrix = [[POOL[n].get(e, 0) for n in left] + [-POOL[n].get(e, 0) for n in right]
+              for e in elements]
+    result = balance(text)
+    vector = [t.coefficient for t in result.terms]
+    assert _brute_force(matrix, len(names), result.total) == (result.total, vector, result.optima)

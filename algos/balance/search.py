@@ -16,6 +16,7 @@ Two problems are solved here, both in Python integers:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from itertools import combinations
 from math import gcd, lcm
 
@@ -158,10 +159,7 @@ class _Search:
     def _branch(self, depth: int, numerators: list[int], free_sum: int, scaled_total: int) -> None:
         self.nodes += 1
         if self.nodes > NODE_LIMIT:
-            message = (f"the minimal-sum search visited {NODE_LIMIT} nodes without finishing; "
-                       "the coefficients are too large for an exhaustive search, so use --all "
-                       "to list the elementary reactions instead")
-            raise NoBalanceError(message, code="E_SEARCH_LIMIT")
+            self._give_up()
         budget = self.best_total - self.pivot_floor - free_sum
         slack = budget - self.rest_floor[depth]
         if slack < 0:
@@ -176,14 +174,139 @@ class _Search:
         if depth == len(self.free) - 1:
             self._last(depth, numerators, free_sum, scaled_total, budget)
             return
-        column_lower = self.lower[self.free[depth]]
-        top = column_lower + slack
-        for value in range(column_lower, top + 1):
+        if depth == len(self.free) - 2:
+            self._pair(depth, numerators, free_sum, scaled_total, budget)
+            return
+        low, high = self._value_range(depth, numerators, scaled_total, budget)
+        # Walk towards smaller totals first: a good bound found early shrinks the range.
+        step = 1 if self.weights[depth] - self.weight_drop[depth + 1] >= 0 else -1
+        value = low if step > 0 else high
+        while low <= value <= high:
             self.values[depth] = value
             shifted = [n + a[depth] * value for n, a in zip(numerators, self.coefficients,
                                                            strict=True)]
+            bound = self.best_total
             self._branch(depth + 1, shifted, free_sum + value,
                          scaled_total + self.weights[depth] * value)
+            if self.best_total != bound:
+                budget = self.best_total - self.pivot_floor - free_sum
+                low, high = self._value_range(depth, numerators, scaled_total, budget)
+            value += step
+
+    def _pair(self, depth: int, numerators: list[int], free_sum: int, scaled_total: int,
+              budget: int) -> None:
+        """Search the last two free columns, scanning outwards from the LP optimum.
+
+        With the first of the two fixed at ``v``, the smallest total over a real-valued
+        second column is a convex function ``f(v)``; it is a lower bound of every
+        integer point with that ``v``. The scan starts at the minimiser of ``f`` and
+        stops in each direction once ``f`` exceeds the best total, so no point with a
+        total at most the best is skipped.
+        """
+        low, high = self._value_range(depth, numerators, scaled_total, budget)
+        low, high = self._pair_feasible(depth, numerators, low, high)
+        if low > high:
+            return
+        # Ternary search for a minimiser of the convex function f on [low, high].
+        left, right = low, high
+        while right - left > 2:
+            first = left + (right - left) // 3
+            second = right - (right - left) // 3
+            if self._relaxed_total(depth, numerators, scaled_total, first) <= \
+                    self._relaxed_total(depth, numerators, scaled_total, second):
+                right = second
+            else:
+                left = first
+        start = min(range(left, right + 1),
+                    key=lambda v: self._relaxed_total(depth, numerators, scaled_total, v))
+        for step, value in ((1, start), (-1, start - 1)):
+            while low <= value <= high:
+                limit = self.best_total * self.scale
+                if self._relaxed_total(depth, numerators, scaled_total, value) > limit:
+                    break
+                self.nodes += 1
+                if self.nodes > NODE_LIMIT:
+                    self._give_up()
+                self.values[depth] = value
+                shifted = [n + a[depth] * value
+                           for n, a in zip(numerators, self.coefficients, strict=True)]
+                new_free_sum = free_sum + value
+                self._last(depth + 1, shifted, new_free_sum,
+                           scaled_total + self.weights[depth] * value,
+                           self.best_total - self.pivot_floor - new_free_sum)
+                value += step
+
+    def _pair_feasible(self, depth: int, numerators: list[int], low: int,
+                       high: int) -> tuple[int, int]:
+        """Narrow [low, high] to the values ``v`` that leave the last column a real solution."""
+        last = depth + 1
+        floor = self.lower[self.free[last]]
+        # Constraint i reads a[last] * y >= rest_i(v), with rest_i(v) = c_i - a[depth] * v.
+        terms = [(target - n, a[depth], a[last])
+                 for n, a, target in zip(numerators, self.coefficients, self.targets, strict=True)]
+        for c, slope, weight in terms:
+            if weight == 0:
+                low, high = _limit(low, high, slope, c, at_least=True)
+            elif weight < 0:
+                # floor <= rest / weight, that is rest <= floor * weight.
+                low, high = _limit(low, high, slope, c - floor * weight, at_least=True)
+        for c_up, slope_up, weight_up in terms:
+            if weight_up <= 0:
+                continue
+            for c_down, slope_down, weight_down in terms:
+                if weight_down >= 0:
+                    continue
+                # rest_up / weight_up <= rest_down / weight_down, times weight_up * weight_down < 0.
+                low, high = _limit(
+                    low, high, slope_down * weight_up - slope_up * weight_down,
+                    c_down * weight_up - c_up * weight_down, at_least=True,
+                )
+        return low, high
+
+    def _relaxed_total(self, depth: int, numerators: list[int], scaled_total: int,
+                       value: int) -> Fraction:
+        """Return the smallest scaled total with column ``depth`` at ``value``, last column real."""
+        last = depth + 1
+        lowest: Fraction = Fraction(self.lower[self.free[last]])
+        highest: Fraction | None = None
+        for n, a, target in zip(numerators, self.coefficients, self.targets, strict=True):
+            rest = target - n - a[depth] * value
+            if a[last] > 0:
+                lowest = max(lowest, Fraction(rest, a[last]))
+            elif a[last] < 0:
+                bound = Fraction(rest, a[last])
+                highest = bound if highest is None else min(highest, bound)
+        weight = self.weights[last]
+        chosen = highest if weight < 0 and highest is not None else lowest
+        return scaled_total + self.weights[depth] * value + weight * chosen
+
+    def _give_up(self) -> None:
+        message = (f"the minimal-sum search visited {NODE_LIMIT} nodes without finishing; "
+                   "the coefficients are too large for an exhaustive search, so use --all "
+                   "to list the elementary reactions instead")
+        raise NoBalanceError(message, code="E_SEARCH_LIMIT")
+
+    def _value_range(self, depth: int, numerators: list[int], scaled_total: int,
+                     budget: int) -> tuple[int, int]:
+        """Return the values of free column ``depth`` that the child's bounds cannot prune.
+
+        The bounds tested at the child node are linear in the value chosen here,
+        so each one becomes an upper or lower limit on it.
+        """
+        low = self.lower[self.free[depth]]
+        room = budget - self.rest_floor[depth + 1]
+        high = room
+        for numerator, a, target, base, gain in zip(
+            numerators, self.coefficients, self.targets, self.rest_base[depth + 1],
+            self.rest_gain[depth + 1], strict=True,
+        ):
+            slope = a[depth] - gain
+            needed = target - numerator - base - room * gain
+            low, high = _limit(low, high, slope, needed, at_least=True)
+        drop = self.weight_drop[depth + 1]
+        allowance = (self.best_total * self.scale - scaled_total - self.weight_floor[depth + 1]
+                     - room * drop)
+        return _limit(low, high, self.weights[depth] - drop, allowance, at_least=False)
 
     def _last(self, depth: int, numerators: list[int], free_sum: int, scaled_total: int,
               budget: int) -> None:
@@ -242,3 +365,16 @@ class _Search:
         elif total == self.best_total:
             self.optima += 1
             self.best = min(self.best, vector) if self.best else vector
+
+
+def _limit(low: int, high: int, slope: int, bound: int, *, at_least: bool) -> tuple[int, int]:
+    """Intersect [low, high] with ``slope * v >= bound`` (or ``<=`` when not ``at_least``)."""
+    if not at_least:
+        slope, bound = -slope, -bound
+    if slope > 0:
+        low = max(low, -(-bound // slope))
+    elif slope < 0:
+        high = min(high, bound // slope)
+    elif bound > 0:
+        return low, low - 1
+    return low, high
