@@ -234,9 +234,9 @@ def evaluate(
     Example: toolbox ssumm evaluate fixtures/ssumm/ego_facebook.txt
     fixtures/ssumm/summary_ego_facebook.txt
 
-    The size uses the largest superedge weight in the file; errors are over
-    ordered node pairs and divided by n(n-1), with RE2 the square root of the
-    squared sum divided by n(n-1).
+    The size uses the largest superedge weight in the file. Both errors sum
+    over ordered node pairs and are divided by n(n-1); RE2 takes the square
+    root of the squared sum before dividing.
     """
     common.configure(quiet=quiet, verbose=verbose)
     if graph == "-" and summary == "-":

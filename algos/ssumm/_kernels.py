@@ -572,6 +572,8 @@ def _group_bounds(sorted_shingles, max_group):
     hashes, rows = sorted_shingles.shape
     bounds = np.empty((rows // 2 + 1, 2), dtype=np.int64)
     n_groups = 0
+
+    # Explicit stack of row ranges (start, end) and the shingle level to split them by.
     starts = np.empty(rows + 1, dtype=np.int64)
     ends = np.empty(rows + 1, dtype=np.int64)
     levels = np.empty(rows + 1, dtype=np.int64)
@@ -579,6 +581,7 @@ def _group_bounds(sorted_shingles, max_group):
     ends[0] = rows
     levels[0] = 0
     depth = 1
+
     while depth > 0:
         depth -= 1
         start = starts[depth]

@@ -1,9 +1,9 @@
 """SSumM: greedy sparse summarization of a graph within a size budget in bits.
 
 Given a simple undirected graph and a budget k in bits, SSumM merges nodes into
-supernodes and keeps a superedge only where it is cheaper, in bits, than
-listing the block's edges (minimum description length), until the summary
-fits in k bits, while keeping the reconstruction error low.
+supernodes until the summary fits in k bits. It keeps a superedge only where
+that is cheaper, in bits, than listing the block's edges (minimum description
+length), which keeps the reconstruction error low for the size.
 
 Each of T rounds (default 20) groups the current supernodes by min-hash
 shingles of their closed neighbourhoods (at most ``max_group`` per group), then
@@ -180,9 +180,9 @@ def summarize(
     n_nodes : number of nodes, isolated nodes included.
     ratio, bits : the budget; give exactly one. ``compat="reference"`` rounds a
         ratio up to two decimals as the reference implementation does.
-    error : "re1" forbids superedges on blocks of density below 1/2 while merging
+    error : "re1" forbids superedges on blocks of density below 1/2 while merging,
         and ranks superedges by their L1 error increase in the final
-        sparsification; "re2" uses the L2 increase.
+        sparsification. "re2" ranks them by the L2 increase.
     iterations : number of merge rounds T.
     seed : seed of every random choice; None draws one (recorded in ``stats``).
     compat : "reference" reproduces the reference implementation's choices
