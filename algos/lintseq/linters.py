@@ -131,6 +131,12 @@ def _compile_error_line(text: str) -> int | None:
     return None if error is None else error[0]
 
 
+def _message_name(message: object) -> str:
+    # UndefinedLocal stores a bare name for builtins and a tuple otherwise.
+    arguments = getattr(message, "message_args", ())
+    return arguments if isinstance(arguments, str) else arguments[0]
+
+
 def _pyflakes_lines(tree: ast.Module, names: set[str] | frozenset[str] = frozenset()) -> list[int]:
     """Return the lines of pyflakes errors in ``tree``; with ``names``, only
     undefined-name messages about those names."""
@@ -139,7 +145,7 @@ def _pyflakes_lines(tree: ast.Module, names: set[str] | frozenset[str] = frozens
     checker = Checker(tree, filename="<state>", withDoctest=False)
     if names:
         return [m.lineno for m in checker.messages
-                if type(m).__name__ in _UNDEFINED and m.message_args[0] in names]
+                if type(m).__name__ in _UNDEFINED and _message_name(m) in names]
     return [m.lineno for m in checker.messages if type(m).__name__ in PYFLAKES_ERRORS]
 
 
@@ -339,7 +345,8 @@ class IncrementalSession:
     names), or was a star import, or was part of a string spanning lines or a
     backslash continuation whose other lines survive (then the remaining lines
     may tokenize differently, and a ``def`` line can end up inside a string).
-    The other pyflakes errors in ``PYFLAKES_ERRORS`` are not created by
+    While such a construct is partly deleted, every check runs pyflakes in
+    full. The other pyflakes errors in ``PYFLAKES_ERRORS`` are not created by
     removing whole lines. So after the last clean state, pyflakes runs only
     when such a name exists, on a module assembled from cached per-region
     syntax trees. When every such name was local to a function or class and
@@ -363,6 +370,11 @@ class IncrementalSession:
         # The original program may already hold pyflakes errors; until a state
         # has been checked in full, every check runs pyflakes on everything.
         self._clean = False
+        # Strings spanning lines (and backslash continuations) of which some
+        # lines survive: while there are any, lines may play other roles than
+        # in the original program, and pyflakes checks everything.
+        self._span_alive = Counter(program.token_spans.values())
+        self._broken_spans = 0
         # Whether the last clean state compiled region by region.
         self._regions_valid = True
         self._last_check_by_regions = True
@@ -458,6 +470,12 @@ class IncrementalSession:
                 nodes[id(node)] = node
         return sorted(nodes.values(), key=lambda node: node.lineno)
 
+    def _all_trees(self, regions: list[tuple[int, list[int]]], texts: list[str]) -> list[ast.stmt]:
+        body: list[ast.stmt] = []
+        for (region, _members), text in zip(regions, texts, strict=True):
+            body.extend(self._tree(region, text))
+        return body
+
     def _pyflakes_scope(self, pending: set[int]) -> tuple[set[tuple[int, int]], set[str]] | None:
         """Return what pyflakes must check after removing ``pending``.
 
@@ -466,7 +484,7 @@ class IncrementalSession:
         about ``names`` inside the ``units`` (line spans of functions or
         classes) can be new.
         """
-        if not self._clean:
+        if not self._clean or self._broken_spans:
             return set(), set()
         program = self._program
         words = program.words
@@ -558,10 +576,12 @@ class IncrementalSession:
             units, only_names = scope
             if only_names:
                 body = self._unit_nodes(units, regions, texts)
+                # A unit lifted to module level binds its own name there,
+                # which a method's name, for one, is not.
+                if any(getattr(node, "name", None) in only_names for node in body):
+                    body, only_names = self._all_trees(regions, texts), set()
             else:
-                body = []
-                for (region, _members), text in zip(regions, texts, strict=True):
-                    body.extend(self._tree(region, text))
+                body = self._all_trees(regions, texts)
         module = ast.Module(body=body, type_ignores=[])
         flagged = []
         by_region = dict(regions)
@@ -580,5 +600,11 @@ class IncrementalSession:
             self._word_lines.subtract(words[index])
             self._module_bindings.subtract(name for name, span in binds[index] if span is None)
             self._alive[index] = 0
+            span = self._program.token_spans.get(index)
+            if span is not None:
+                self._span_alive[span] -= 1
+        self._broken_spans = sum(
+            1 for (first, last), alive in self._span_alive.items() if 0 < alive <= last - first
+        )
         self._clean = True
         self._regions_valid = self._last_check_by_regions
