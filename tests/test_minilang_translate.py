@@ -6,6 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolbox.algos.minilang import translate as translate_module
 from toolbox.algos.minilang.corpus import translate_source
@@ -14,6 +16,7 @@ from toolbox.algos.minilang.lang import check_blocks, parse_script, print_script
 from toolbox.algos.minilang.translate import (
     APPROXIMATIONS,
     REASONS,
+    STATUSES,
     Options,
     translate_goal,
 )
@@ -120,6 +123,18 @@ EXPECTED = {
         'lemma "A"\nproof -\n  have "A" by simp\n  then have ?thesis by simp\n  then show ?thesis .\nqed',
         {}, "translated",
         'HAVE fact0: "A" END\nHAVE fact1: "A" END WITH fact0\nEND WITH fact1\n',
+    ),
+    "two_shows_become_haves": (
+        'lemma "A ∧ B"\nproof (rule conjI)\n  have h: "C" by simp\n  show "A" using h by auto\n'
+        '  show "B" by (simp add: b)\nqed', {}, "translated",
+        'RULE conjI\nHAVE h: "C" END\nHAVE fact0: "A" END WITH h\nHAVE fact1: "B" END WITH b\n'
+        "END WITH fact0 fact1\n",
+    ),
+    "dots_and_this_bindings": (
+        'lemma "f x = z"\nproof -\n  have "f x = g x + 1" by simp\n  also have "?this ⟷ True" by simp\n'
+        '  have "… = y" by simp\n  show ?thesis sorry\nqed', {}, "approximate",
+        'HAVE fact0: "f x = g x + 1" END\nHAVE fact1: "(f x = g x + 1) ⟷ True" END\n'
+        'HAVE fact2: "True = y" END\nEND\n',
     ),
 }
 
@@ -268,3 +283,82 @@ def test_keep_and_structured_policies_on_sample(sample_results):
     assert any("APPLY" in (r.minilang or "") for r in keep)
     assert any("apply_script_structured" in r.approximations for r in keep)
     assert all(r.reasons[0] in REASONS for r in keep if r.reasons)
+
+
+_PROOF_WORDS = [
+    'lemma "P"', 'theorem t: "A ⟹ B"', "proof", "proof -", "proof (induct n)", "proof (cases x)",
+    "proof (rule conjI)", "proof cases", "qed", "qed auto", "next", "{", "}", 'have "A"',
+    'have a: "B" if "C" for x', 'show "A"', "show ?thesis", "show ?case", "then", "hence \"X\"",
+    "thus ?thesis", "from a", "with b", "also", "finally", "moreover", "ultimately", 'have "… = y"',
+    "case (Suc n)", "case True", "fix x", 'assume a: "A"', 'obtain x where "P x"',
+    'consider (a) "A" | (b) "B"', "by simp", "by (simp add: foo)", ".", "..", "sorry", "oops",
+    "apply (rule impI)", "apply auto", "done", "subgoal", "subgoal for x", "using a", "unfolding d",
+    'define y where "y = 1"', 'let ?x = "1"', "note n = a b", "interpret g: group G", "txt ‹x›",
+    "prefer 2", "defer", "back", "guess x", "ML_prf ‹›", "(* c *)", "\\<comment> ‹c›", "end",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PROOF_WORDS), max_size=30))
+def test_random_command_sequences_never_crash(words):
+    text = "theory T imports Main begin\n" + "\n".join(words) + "\nend\n"
+    file = translate_source(text.encode(), "T.thy")
+    assert file.theory is not None
+    for result in file.results:
+        assert result.status in STATUSES
+        assert result.reasons == [] or result.reasons[0] in REASONS
+        assert "internal_error" not in result.reasons, result.detail
+        assert "output_check_failed" not in result.reasons, result.detail
+        if result.minilang is not None:
+            assert check_blocks(parse_script(result.minilang)) == []
+
+
+_TERMINALS = st.sampled_from(["by simp", "by (auto simp: a)", ".", "..", "sorry", "by (induct x) auto",
+                              "by (metis a b)", "using a by blast"])
+_METHODS = st.sampled_from(["proof", "proof -", "proof (induct n)", "proof (cases x)", "proof cases",
+                            "proof (rule conjI)", "proof (intro allI)", "proof auto", "proof goal_cases"])
+_CLAIMS = st.sampled_from(['have "A"', 'have a: "x = y"', 'show "A"', "show ?thesis", "show ?case",
+                           "hence ?thesis", 'thus "B"', 'have "… = z"', 'obtain x where "P x"',
+                           'consider (a) "A" | (b) "B"', 'have "?this"', "interpret g: group G"])
+_PLAIN = st.sampled_from(["then", "from a", "with b c", "also", "finally", "moreover", "ultimately",
+                          "case (Suc n)", "case True", "case 1", "fix x", 'assume a: "A"', "next",
+                          'define y where "y = 1"', 'let ?x = "1"', "note n = a b", "note a",
+                          "txt ‹x›"])
+
+
+@st.composite
+def isar_proofs(draw, depth=0):
+    choice = draw(st.integers(0, 3 if depth < 3 else 0))
+    prefix = draw(st.lists(st.sampled_from(["using a", "unfolding d", "apply simp", "apply (rule r)"]),
+                           max_size=2))
+    if choice == 0:
+        return "\n".join([*prefix, draw(_TERMINALS)])
+    if choice == 1:
+        steps = ["apply (rule conjI)"] + [f"subgoal {draw(_TERMINALS)}" for _ in range(draw(st.integers(1, 2)))]
+        return "\n".join([*prefix, *steps, "done"])
+    lines = [*prefix, draw(_METHODS)]
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.integers(0, 2))
+        if kind == 0:
+            lines += [draw(_CLAIMS), draw(isar_proofs(depth + 1))]
+        elif kind == 1:
+            lines += ["{", draw(_CLAIMS), draw(isar_proofs(depth + 1)), "}"]
+        else:
+            lines.append(draw(_PLAIN))
+    lines.append(draw(st.sampled_from(["qed", "qed simp", "qed (auto intro: x)"])))
+    return "\n".join(lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(isar_proofs())
+def test_generated_structured_proofs_translate_cleanly(proof):
+    text = f'theory T imports Main begin\nlemma "P x"\n{proof}\nend\n'
+    results = translate_source(text.encode(), "T.thy").results
+    assert len(results) == 1
+    result = results[0]
+    assert result.goal.segmented
+    assert result.status in STATUSES
+    assert "internal_error" not in result.reasons, result.detail
+    assert "output_check_failed" not in result.reasons, result.detail
+    if result.minilang is not None:
+        assert check_blocks(parse_script(result.minilang)) == []

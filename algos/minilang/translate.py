@@ -95,6 +95,7 @@ REASONS = {
     "dots_unresolved": "'…' follows no statement with a top-level relation",
     "this_unresolved": "'?this' inside a statement follows no single-proposition statement",
     "ml_in_proof": "ML code inside the proof",
+    "next_without_split": "'next' separates branches after 'proof -', which keeps one goal",
     "nesting_too_deep": "the proof nests too many blocks",
     "keyword_clash": "a name used by the proof is a Minilang keyword (such as a case named LET)",
     "output_check_failed": "the Minilang output failed its own syntax or block check",
@@ -472,6 +473,8 @@ class _Translator:
                 ops.append(Op("APPLY", _join_args(_parenthesised(method_tokens), _with(using))))
         if kind in ("rule",) and len(branches) > 1:
             self.approximate("rule_branching_unknown")
+        if kind == "same_goal" and len(branches) > 1:
+            raise Unsupported(reason="next_without_split", span=proof.method)
         consider = self._pending_consider if kind == "consider" else None
         self._pending_consider = None
         if consider is not None and len(branches) != consider:
@@ -784,6 +787,9 @@ class _Translator:
         if not claims or body[claims[-1]].kind != "claim" or claims[-1] != len(body) - 1:
             raise Unsupported(reason="braces_not_ending_in_claim", span=step.span)
         final = body[-1]
+        if final.command not in ("have", "show", "hence", "thus"):
+            raise Unsupported(reason="braces_not_ending_in_claim", span=final.span,
+                              detail=f"the block ends with '{final.command}'")
         variables: list[str] = []
         premises: list[str] = []
         inner_state = _Body()
