@@ -317,7 +317,7 @@ _TERMINALS = st.sampled_from(["by simp", "by (auto simp: a)", ".", "..", "sorry"
                               "by (metis a b)", "using a by blast"])
 _METHODS = st.sampled_from(["proof", "proof -", "proof (induct n)", "proof (cases x)", "proof cases",
                             "proof (rule conjI)", "proof (intro allI)", "proof auto", "proof goal_cases"])
-_CLAIMS = st.sampled_from(['have "A"', 'have a: "x = y"', 'show "A"', "show ?thesis", "show ?case",
+_CLAIM_TEXTS = st.sampled_from(['have "A"', 'have a: "x = y"', 'show "A"', "show ?thesis", "show ?case",
                            "hence ?thesis", 'thus "B"', 'have "… = z"', 'obtain x where "P x"',
                            'consider (a) "A" | (b) "B"', 'have "?this"', "interpret g: group G"])
 _PLAIN = st.sampled_from(["then", "from a", "with b c", "also", "finally", "moreover", "ultimately",
@@ -340,9 +340,9 @@ def isar_proofs(draw, depth=0):
     for _ in range(draw(st.integers(0, 5))):
         kind = draw(st.integers(0, 2))
         if kind == 0:
-            lines += [draw(_CLAIMS), draw(isar_proofs(depth + 1))]
+            lines += [draw(_CLAIM_TEXTS), draw(isar_proofs(depth + 1))]
         elif kind == 1:
-            lines += ["{", draw(_CLAIMS), draw(isar_proofs(depth + 1)), "}"]
+            lines += ["{", draw(_CLAIM_TEXTS), draw(isar_proofs(depth + 1)), "}"]
         else:
             lines.append(draw(_PLAIN))
     lines.append(draw(st.sampled_from(["qed", "qed simp", "qed (auto intro: x)"])))
