@@ -178,6 +178,11 @@ def open_output(
         return
 
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device or FIFO such as /dev/null or a named pipe: write to it in
+        # place, because renaming a temporary file over it would replace it.
+        yield from _write_in_place(target, binary, encoding)
+        return
     directory = target.parent if str(target.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(
@@ -210,6 +215,22 @@ def open_output(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _write_in_place(target: Path, binary: bool, encoding: str) -> Iterator[TextIO | BinaryIO]:
+    try:
+        raw = open(target, "wb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        message = f"cannot write output: {exc.strerror or exc}"
+        raise InputError(message, path=str(target)) from None
+    with raw:
+        if binary:
+            yield raw
+        else:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="\n")
+            yield text
+            text.flush()
+            text.detach()
 
 
 def _current_umask() -> int:
