@@ -358,18 +358,19 @@ def _write_hits(source: _Input, function: Any, output_format: str, output: str) 
         write_tsv_hits,
     )
     from toolbox.io.files import open_output
-    from toolbox.io.writers import JsonlWriter, TsvWriter
+    from toolbox.io.writers import JsonlWriter
 
     total = 0
     scans = []
     with open_output(output) as stream:
-        tsv = None
+        header_written = False
         jsonl = JsonlWriter(stream)  # type: ignore[arg-type]
         try:
             for scan in scan_records(source.chunks, source.alphabet, source.jobs, search=function):
                 scans.append(_length_only(scan))
                 if output_format == "tsv":
-                    tsv = write_tsv_hits(stream, scan, source.jobs, tsv)  # type: ignore[arg-type]
+                    write_tsv_hits(stream, scan, source.jobs, not header_written)  # type: ignore[arg-type]
+                    header_written = True
                 elif output_format == "bed":
                     write_bed_hits(stream, scan, source.jobs)  # type: ignore[arg-type]
                 else:
@@ -377,8 +378,8 @@ def _write_hits(source: _Input, function: Any, output_format: str, output: str) 
                 total += sum(len(h.matched) for h in scan.hits or [])
         except HammingError as error:
             raise common.CliError(str(error)) from None
-        if output_format == "tsv" and tsv is None:
-            TsvWriter(stream, HIT_COLUMNS)  # type: ignore[arg-type]
+        if output_format == "tsv" and not header_written:
+            stream.write("\t".join(HIT_COLUMNS) + "\n")
     if not all(job.remaining == 0 for job in source.jobs) or not scans:
         _check_lengths(scans, source.jobs)
     common.info(f"{total} hit(s) in {len(scans)} record(s)")

@@ -273,3 +273,21 @@ def test_calibrate_saves_constants_auto_reads(cli, tmp_path, monkeypatch):
     assert all(value > 0 for value in printed.values())
     assert json.loads(target.read_text()) == printed
     assert load_costs().fft_point == printed["fft_point"]
+
+
+def test_output_to_named_pipe_keeps_pipe(tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "hits.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = subprocess.run([str(TOOLBOX), "hamming", "search", str(ECOLI), "-p", PROBE, "-k", "2",
+                           "-o", str(fifo)], capture_output=True, timeout=300)
+    reader.join(timeout=60)
+    assert done.returncode == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received[0].decode().count("\n") == 7

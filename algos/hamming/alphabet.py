@@ -136,6 +136,14 @@ class Alphabet:
         return complement[codes[::-1]]
 
 
+def complement_byte_table() -> np.ndarray:
+    """Return a 256-entry uint8 table mapping each IUPAC letter to its complement (case kept)."""
+    table = np.arange(256, dtype=np.uint8)
+    for source, target in _COMPLEMENT_LETTERS.items():
+        table[source] = target
+    return table
+
+
 def reverse_complement_text(sequence: str) -> str:
     """Return the reverse complement of an IUPAC DNA string, keeping letter case."""
     return sequence.translate(_COMPLEMENT_LETTERS)[::-1]

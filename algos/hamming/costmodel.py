@@ -17,9 +17,11 @@ fitted constant per engine:
 * scan (k-mismatch search): ``scan`` seconds per symbol compared, with
   about (k + 1)·σ/(σ - 1) comparisons per window on random text.
 
-The defaults were fitted with ``toolbox hamming calibrate`` on a 2-core
-x86-64 machine (numba 0.68, pyfftw 0.15); ``calibrate`` refits them for the
-machine it runs on and saves them where :func:`load_costs` finds them.
+The defaults are rounded from ``toolbox hamming calibrate`` and
+``bench/hamming.py`` runs on a shared 2-core x86-64 machine (numba 0.68,
+pyfftw 0.15), where timings varied by up to 2x between runs; ``calibrate``
+refits them for the machine it runs on and saves them where
+:func:`load_costs` finds them.
 """
 
 from __future__ import annotations
@@ -37,10 +39,10 @@ __all__ = ["CostModel", "costs_path", "load_costs", "save_costs"]
 class CostModel:
     """Fitted seconds per unit of work for each engine (see the module docstring)."""
 
-    naive: float = 5.5e-11
-    naive_window: float = 4.0e-9
-    bit_word: float = 1.3e-9
-    fft_point: float = 2.2e-10
+    naive: float = 6.5e-11
+    naive_window: float = 1.5e-9
+    bit_word: float = 2.5e-9
+    fft_point: float = 4.0e-10
     scatter: float = 6.6e-9
     filter: float = 1.4e-9
     scan: float = 4.0e-9

@@ -9,12 +9,13 @@ window, so it reads in the pattern's orientation.
 
 from __future__ import annotations
 
+import re
 from typing import BinaryIO, TextIO
 
 import numpy as np
 
 from toolbox.algos.hamming.stream import PatternJob, RecordScan
-from toolbox.io.writers import JsonlWriter, TsvWriter, escape_tsv_field
+from toolbox.io.writers import JsonlWriter, escape_tsv_field
 
 __all__ = [
     "HIT_COLUMNS",
@@ -30,6 +31,7 @@ __all__ = [
 HIT_COLUMNS = ("record", "pattern", "strand", "start", "end", "mismatches", "matched")
 PROFILE_COLUMNS = ("record", "pattern", "strand", "start", "end", "distance")
 _ROWS_PER_WRITE = 1 << 16
+_NEEDS_ESCAPE = re.compile(r"[\t\n\r\\]")
 
 
 def profile_dtype(longest: int) -> type:
@@ -110,13 +112,23 @@ def _iter_hits(scan: RecordScan, jobs: list[PatternJob]):
             yield job, start, start + m, count, matched
 
 
-def write_tsv_hits(stream: TextIO, scan: RecordScan, jobs: list[PatternJob], writer: TsvWriter | None
-                   ) -> TsvWriter:
-    """Write one record's hits as TSV rows; create the writer (and header) on first use."""
-    writer = writer or TsvWriter(stream, HIT_COLUMNS)
-    for job, start, end, count, matched in _iter_hits(scan, jobs):
-        writer.write_row((scan.id, job.name, job.strand, start + 1, end, count, matched))
-    return writer
+def write_tsv_hits(stream: TextIO, scan: RecordScan, jobs: list[PatternJob], header: bool) -> None:
+    """Write one record's hits as TSV rows, preceded by the header line if ``header``."""
+    if header:
+        stream.write("\t".join(HIT_COLUMNS) + "\n")
+    record = escape_tsv_field(scan.id)
+    assert scan.hits is not None
+    for job, hits in zip(jobs, scan.hits, strict=True):
+        starts, counts = hits.joined()
+        prefix = f"{record}\t{escape_tsv_field(job.name)}\t{job.strand}\t"
+        m = job.codes.size
+        matched = hits.matched
+        if _NEEDS_ESCAPE.search("".join(matched)):
+            matched = [escape_tsv_field(text) for text in matched]
+        stream.write("".join(
+            f"{prefix}{start + 1}\t{start + m}\t{count}\t{text}\n"
+            for start, count, text in zip(starts.tolist(), counts.tolist(), matched, strict=True)
+        ))
 
 
 def write_bed_hits(stream: TextIO, scan: RecordScan, jobs: list[PatternJob]) -> int:

@@ -17,10 +17,16 @@ from typing import Protocol
 
 import numpy as np
 
-from toolbox.algos.hamming.alphabet import Alphabet, reverse_complement_text
+from toolbox.algos.hamming.alphabet import (
+    Alphabet,
+    complement_byte_table,
+    reverse_complement_text,
+)
 from toolbox.algos.hamming.errors import HammingError
 
 __all__ = ["Hits", "PatternJob", "RecordScan", "make_jobs", "scan_records"]
+
+_COMPLEMENT = complement_byte_table()
 
 
 class Chunk(Protocol):
@@ -123,10 +129,17 @@ class _Buffer:
         self.symbols = self.symbols[drop:]
         self.base += drop
 
-    def window_text(self, start: int, length: int, strand: str) -> str:
-        piece = self.symbols[start - self.base:start - self.base + length]
-        text = piece if isinstance(piece, str) else piece.decode("latin-1")
-        return reverse_complement_text(text) if strand == "-" else text
+    def window_texts(self, starts: np.ndarray, length: int, strand: str) -> list[str]:
+        """Return the symbols of each window (reverse-complemented on strand '-')."""
+        relative = starts - self.base
+        if isinstance(self.symbols, str):
+            return [self.symbols[s:s + length] for s in relative.tolist()]
+        data = np.frombuffer(self.symbols, dtype=np.uint8)
+        windows = np.lib.stride_tricks.sliding_window_view(data, length)[relative]
+        if strand == "-":
+            windows = _COMPLEMENT[windows[:, ::-1]]
+        joined = windows.tobytes().decode("latin-1")
+        return [joined[i:i + length] for i in range(0, len(joined), length)]
 
 
 ProfileFunction = Callable[[PatternJob, np.ndarray], np.ndarray]
@@ -210,4 +223,4 @@ def _run_job(
     hits = state.hits[index]
     hits.starts.append(starts)
     hits.counts.append(counts)
-    hits.matched.extend(buffer.window_text(int(s), m, job.strand) for s in starts)
+    hits.matched.extend(buffer.window_texts(starts, m, job.strand))
