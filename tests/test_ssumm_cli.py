@@ -206,3 +206,13 @@ def test_ssumm_help_imports_no_numpy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert b"--ratio" in result.stdout
+
+
+def test_summarize_gzip_output_evaluates(cli, tmp_path):
+    output = tmp_path / "summary.txt.gz"
+    result = cli(["ssumm", "summarize", TOY, "-r", "0.5", "--seed", "0", "-o", output, "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert output.read_bytes()[:2] == b"\x1f\x8b"
+    check = cli(["ssumm", "evaluate", TOY, output])
+    assert check.exit_code == 0, check.stderr
+    assert figures(check.stdout)["supernodes"] == "3"
