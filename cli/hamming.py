@@ -157,7 +157,7 @@ def _collect(source: _Input, **functions: Any) -> list[RecordScan]:
 
 def _check_lengths(scans: list[RecordScan], jobs: list[PatternJob]) -> None:
     if not scans:
-        message = "the text holds no sequence; check the input file"
+        message = "the input contains no sequence; check the file or the --input-format"
         raise common.CliError(message)
     longest = max(scan.length for scan in scans)
     for job in jobs:

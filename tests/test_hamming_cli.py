@@ -226,7 +226,7 @@ def test_pattern_file_fasta_and_lines(cli, tmp_path):
     (["-p", "AC", "-a", "bytes", "-B"], "ACGT", "--both-strands needs the dna alphabet"),
     (["-p", "AC", "-a", "dna"], ">r\nACGT\nACXT\n", "<stdin>:3: invalid sequence symbol 'X'"),
     (["-p", "AZ", "-a", "dna"], ">r\nACGT\n", "pattern 'AZ' has symbol 'Z'"),
-    (["-p", "AC"], "", "holds no sequence"),
+    (["-p", "AC"], "", "contains no sequence"),
     (["-p", "AC", "-p", "GT", "-F", "bedgraph"], ">r\nACGT\n", "bedgraph holds one pattern"),
     (["-p", "AC", "-m", "fft", "-a", "dna", "--iupac", "both"], ">r\nACGT\n",
      "only exact symbol equality"),

@@ -195,3 +195,19 @@ def test_auto_choice_follows_sizes():
     assert choose_method(10**7, 8, 4).method in ("naive", "bitpacked")
     assert choose_method(10**7, 5000, 4).method in ("fft", "sumset")
     assert choose_method(10**7, 5000, 4, table=True).method == "naive"
+
+
+@pytest.mark.parametrize("engine", ["naive", "bitpacked"])
+def test_threads_give_same_profile(engine):
+    rng = np.random.default_rng(21)
+    text = rng.integers(0, 4, 20000).astype(np.uint8)
+    for m in (20, 300):
+        pattern = text[500:500 + m].copy()
+        expected = oracle(text, pattern)
+        got = hamming_profile(text, pattern, method=engine, threads=2)
+        assert got.tolist() == expected.tolist()
+    table = make_alphabet("dna", policy="both").mismatch_table
+    codes = np.array([1, 2, 4, 8, 15], dtype=np.uint8)[rng.integers(0, 5, 20000)]
+    pattern = codes[:50].copy()
+    assert hamming_profile(codes, pattern, mismatch_table=table, threads=2).tolist() == \
+        oracle(codes, pattern, table).tolist()

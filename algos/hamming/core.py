@@ -64,12 +64,12 @@ def validate_codes(array: object, what: str) -> np.ndarray:
         message = f"{what} must hold integer codes, got dtype {codes.dtype}"
         raise HammingError(message)
     if codes.size and np.issubdtype(codes.dtype, np.signedinteger) and codes.min() < 0:
-        message = f"{what} holds negative code {int(codes.min())}; codes must be >= 0"
+        message = f"{what} contains negative code {int(codes.min())}; codes must be >= 0"
         raise HammingError(message)
     if codes.dtype not in (np.uint8, np.uint16, np.uint32):
         top = int(codes.max()) if codes.size else 0
         if top >= 1 << 32:
-            message = f"{what} holds code {top}; codes must be below 2**32"
+            message = f"{what} contains code {top}; codes must be below 2**32"
             raise HammingError(message)
         codes = codes.astype(np.uint8 if top < 256 else np.uint32)
     return np.ascontiguousarray(codes)
