@@ -11,8 +11,9 @@ one run:
 * the corpus report (proofs segmented, status counts per proof class) under
   the default policies and under ``--tactics keep --scripts structured``.
 
-The Minilang authors' translator needs a running Isabelle and is not run here;
-its 85.25% success rate on AFP and Isabelle/HOL is quoted for comparison only.
+The Minilang authors' translator needs a running Isabelle, so it is not run
+here. Its reported 85.25% success rate on AFP and Isabelle/HOL proofs is quoted
+for comparison only.
 The script rewrites the "minilang" section of docs/benchmarks.md.
 """
 

@@ -252,37 +252,43 @@ class CorpusReport:
         ]
         for status in ("translated", "approximate", "unsupported", "parse_error", "no_proof"):
             count = self.statuses[status]
-            lines.append(f"  {status:<14} {count:>6}  {_percent(count / self.proofs if self.proofs else None)}")
+            share = count / self.proofs if self.proofs else None
+            lines.append(f"  {status:<14} {count:>6}  {_percent(share)}")
         lines.append(f"translated or approximate: {_percent(data['covered_rate'])}")
-        lines.append("")
-        lines.append("by proof class   proofs  translated  approximate  rate")
-        for key, rate in data["by_class"].items():
-            lines.append(f"  {key:<14} {rate['proofs']:>6}  {rate['translated']:>10}  "
-                         f"{rate['approximate']:>11}  {_percent(rate['rate'])}")
-        lines.append("")
-        lines.append("by goal command  proofs  translated  approximate  rate")
-        for key, rate in data["by_goal_command"].items():
-            lines.append(f"  {key:<14} {rate['proofs']:>6}  {rate['translated']:>10}  "
-                         f"{rate['approximate']:>11}  {_percent(rate['rate'])}")
+
+        lines += _rate_table("by proof class", data["by_class"])
+        lines += _rate_table("by goal command", data["by_goal_command"])
+
         if data["reasons"]:
-            lines.append("")
-            lines.append("reasons (not translated)")
+            lines += ["", "reasons (not translated)"]
             for entry in data["reasons"]:
-                lines.append(f"  {entry['reason']:<28} {entry['count']:>5}  e.g. {'; '.join(entry['examples'])}")
+                examples = "; ".join(entry["examples"])
+                lines.append(f"  {entry['reason']:<28} {entry['count']:>5}  e.g. {examples}")
         if data["approximations"]:
-            lines.append("")
-            lines.append("approximations")
+            lines += ["", "approximations"]
             for key, count in data["approximations"].items():
                 lines.append(f"  {key:<28} {count:>5}")
+
         size = data["size"]
-        lines.append("")
-        lines.append(f"size             Isar {size['isar_tokens']} tokens, Minilang {size['minilang_tokens']} "
-                     f"tokens (median ratio {size['median_ratio']}, mean {size['mean_ratio']})")
-        lines.append("operations       " + ", ".join(f"{k} {v}" for k, v in data["ops"].items()))
-        lines.append(f"closers with WITH facts: {_percent(data['closers_with_facts'])}")
-        lines.append(f"throughput       {data['mb_per_second']} MB/s, {data['proofs_per_second']} proofs/s "
-                     f"({data['seconds']} s)")
+        operations = ", ".join(f"{name} {count}" for name, count in data["ops"].items())
+        lines += [
+            "",
+            f"size             Isar {size['isar_tokens']} tokens, Minilang {size['minilang_tokens']} "
+            f"tokens (median ratio {size['median_ratio']}, mean {size['mean_ratio']})",
+            f"operations       {operations}",
+            f"closers with WITH facts: {_percent(data['closers_with_facts'])}",
+            f"throughput       {data['mb_per_second']} MB/s, {data['proofs_per_second']} proofs/s "
+            f"({data['seconds']} s)",
+        ]
         return "\n".join(lines) + "\n"
+
+
+def _rate_table(title: str, rates: dict[str, dict[str, Any]]) -> list[str]:
+    lines = ["", f"{title:<16} proofs  translated  approximate  rate"]
+    for key, rate in rates.items():
+        lines.append(f"  {key:<14} {rate['proofs']:>6}  {rate['translated']:>10}  "
+                     f"{rate['approximate']:>11}  {_percent(rate['rate'])}")
+    return lines
 
 
 def _percent(value: float | None) -> str:

@@ -3,9 +3,9 @@
 Isabelle decides where a command starts from a keyword table: each major
 keyword (a command) has a kind, and minor keywords (``and``, ``where``, ``::``
 ...) only structure the arguments of a command. The built-in table below lists
-the commands of Isabelle2022's Pure and HOL sessions plus AFP commands that are
-common enough to matter; a theory header may add more with ``keywords``, which
-:func:`header_keywords` reads.
+the commands of Isabelle2022's Pure and HOL sessions and common AFP commands.
+A theory header may declare more with ``keywords``, which
+:func:`toolbox.algos.minilang.isar.header_keywords` reads.
 
 Kinds follow Isabelle's names (``thy_goal``, ``prf_goal``, ``qed`` ...), with a
 few groupings this package needs to drive the proof-structure parser.

@@ -122,11 +122,11 @@ class _Frame:
 def check_blocks(ops: list[Op]) -> list[str]:
     """Check the block discipline of a script; return the problems found (empty if none).
 
-    Every block must be closed, nothing may follow the final END, and NEXT needs
-    a further subgoal where the subgoal count is known (it is known until an
-    operation such as RULE or INDUCT splits the goal, and CONSIDER with k
-    branches adds k - 1 subgoals). END may close several remaining subgoals,
-    because Minilang's relaxed mode hands each of them to the hammer.
+    Every block must be closed and nothing may follow the final END. NEXT needs
+    a further subgoal where the subgoal count is known. The count is known
+    until an operation such as RULE or INDUCT splits the goal, and CONSIDER
+    with k branches adds k - 1 subgoals. END may close several remaining
+    subgoals, because Minilang's relaxed mode hands each of them to the hammer.
     """
     problems: list[str] = []
     stack = [_Frame(1)]

@@ -201,7 +201,12 @@ def method_facts(method: Method) -> tuple[list[str], list[str]]:
             if chunk and chunk[-1].text in ("simp", "split", "cong"):
                 chunk.pop()
             _flush(mode, chunk, added, deleted)
-            mode = "del" if modifier == "del" else ("skip" if modifier in _NO_FACT_MODIFIERS else "add")
+            if modifier == "del":
+                mode = "del"
+            elif modifier in _NO_FACT_MODIFIERS:
+                mode = "skip"
+            else:
+                mode = "add"
             chunk = []
             continue
         chunk.append(token)

@@ -3,9 +3,9 @@
 Each theory-level proof is translated on its own, following these rules:
 
 * terminal steps (``by m``, ``.``, ``..``, ``sorry``) become the closer of the
-  block (``END``/``NEXT``) carrying the facts the step used; with
-  ``tactics="eliminate"`` hammer-like methods (auto, simp, blast, metis ...)
-  are dropped in favour of those facts, other methods stay as ``APPLY (m)``;
+  block (``END``/``NEXT``) carrying the facts the step used. With
+  ``tactics="eliminate"``, hammer-like methods (auto, simp, blast, metis ...)
+  are dropped in favour of those facts, and other methods stay as ``APPLY (m)``;
 * ``have``/``hence`` and ``show``/``thus`` that do not close their branch become
   ``HAVE`` blocks (anonymous facts are named ``factN``); the ``show`` that
   closes a branch is inlined; ``obtain`` becomes a one-branch ``CONSIDER``;
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from toolbox.algos.minilang.isar import Goal, Proof, Span, Step, Theory
-from toolbox.algos.minilang.keywords import MINILANG_MAJOR, minilang_keywords, words
+from toolbox.algos.minilang.keywords import MINILANG_MAJOR, minilang_keywords
 from toolbox.algos.minilang.lang import (
     MinilangSyntaxError,
     Op,
@@ -59,6 +59,23 @@ from toolbox.algos.minilang.methods import (
     method_units,
     parse_methods,
 )
+from toolbox.algos.minilang.statements import (
+    TERM_BINDING,
+    and_parts,
+    consider_branches,
+    dots_in,
+    goal_thesis,
+    has_dots,
+    inner_text,
+    labelled_branch,
+    last_prop,
+    main_end,
+    part_name,
+    replace_dots,
+    right_hand_side,
+    single_prop,
+    statement_parts,
+)
 
 __all__ = [
     "APPROXIMATIONS",
@@ -74,7 +91,7 @@ TRANSLATOR_VERSION = "1"
 
 STATUSES = ("translated", "approximate", "unsupported", "parse_error", "no_proof")
 
-# Why a proof could not be translated (the fixed vocabulary of ``reasons``).
+# Reasons for a proof that could not be translated: the fixed vocabulary of ``reasons``.
 REASONS = {
     "oops": "the proof is abandoned with 'oops'",
     "not_segmented": "the proof's command spans could not be grouped (see detail)",
@@ -103,7 +120,7 @@ REASONS = {
     "internal_error": "an unexpected error in the translator (see detail)",
 }
 
-# What an approximate translation changed (the fixed vocabulary of ``approximations``).
+# Changes made by an approximate translation: the fixed vocabulary of ``approximations``.
 APPROXIMATIONS = {
     "rule_branching_unknown": "branches of a rule or method step are matched to subgoals in text order",
     "apply_script_structured": "apply steps after the leading structural step became hammer hints",
@@ -195,7 +212,7 @@ def _unique(items: list[str]) -> list[str]:
 
 @dataclass
 class _Frame:
-    """What a block knows about its goal: the text that '?thesis' stands for, if any."""
+    """Goal information of a block: the text that '?thesis' abbreviates, if known."""
 
     thesis: str | None
 
@@ -259,7 +276,7 @@ class _Translator:
     def run(self) -> tuple[list[Op], _Closer]:
         proof = self.goal.proof
         assert proof is not None
-        thesis = _goal_thesis(self.goal.span)
+        thesis = goal_thesis(self.goal.span)
         ops, closer = self.proof(proof, _Frame(thesis), [], _Body())
         return ops, closer
 
@@ -588,7 +605,7 @@ class _Translator:
         if step.command == "presume":
             self.approximate("presume")
         self.feature("assume_as_intro")
-        parts = _statement_parts(span.argument_tokens())
+        parts = statement_parts(span.argument_tokens())
         facts: list[str] = []
         for name, props in parts:
             premises = [f"assm{self.assumption_counter + i}" for i in range(max(len(props), 1))]
@@ -650,23 +667,23 @@ class _Translator:
             inner_ops, inner_closer = self.proof(step.proof, _Frame(None), chained, _Body())
             self.claims.append((span.line, command, "consider"))
             state.last_facts = names
-            state.last_statement = _last_prop(tokens)
+            state.last_statement = last_prop(tokens)
             return [Op("CONSIDER", text), *inner_ops, inner_closer.render("END")], _Closer()
         if inline:
             self.claims.append((span.line, command, "inlined"))
-            statement = _last_prop(tokens)
-            if _dots_in(tokens):
+            statement = last_prop(tokens)
+            if dots_in(tokens):
                 self.feature("dots_in_closing_claim")
             inner_ops, inner_closer = self.proof(step.proof, _Frame(frame.thesis), chained, state)
             state.last_statement = statement
             return inner_ops, inner_closer
         text, names = self.name_statement(tokens, state, frame=frame)
-        inner_frame = _Frame(self.last_prop if _single_prop(tokens) else None)
-        last_prop = self.last_prop
+        inner_frame = _Frame(self.last_prop if single_prop(tokens) else None)
+        claim_prop = self.last_prop
         inner_ops, inner_closer = self.proof(step.proof, inner_frame, chained, _Body())
         self.claims.append((span.line, command, "have"))
         state.last_facts = names
-        state.last_statement = last_prop
+        state.last_statement = claim_prop
         return [Op("HAVE", text), *inner_ops, inner_closer.render("END")], _Closer()
 
     def name_statement(self, tokens: list[Token], state: _Body, *, obtain: bool = False,
@@ -674,7 +691,7 @@ class _Translator:
         """Return the statement text with ``factN:`` names for unnamed parts, and the fact names."""
         pieces: list[str] = []
         names: list[str] = []
-        last_prop = ""
+        statement_prop = ""
         start = 0
         if obtain:
             where = next((i for i, t in enumerate(tokens) if t.kind == "keyword" and t.text == "where"), None)
@@ -682,12 +699,12 @@ class _Translator:
                 where = -1
             start = where + 1
             pieces.append(join_tokens(tokens[:start]))
-        main_end = _main_end(tokens, start)
-        for part_start, part_end in _and_parts(tokens, start, main_end):
+        statement_end = main_end(tokens, start)
+        for part_start, part_end in and_parts(tokens, start, statement_end):
             part = tokens[part_start:part_end]
-            name = _part_name(part)
+            name = part_name(part)
             text, prop = self.expand(part, state, frame)
-            last_prop = prop or last_prop
+            statement_prop = prop or statement_prop
             if name is None:
                 name = self.fresh_fact()
                 # 'have [simp]: "P"' keeps its attributes: 'fact3[simp]: "P"'.
@@ -696,23 +713,23 @@ class _Translator:
             if pieces and pieces[-1] and part_start > start:
                 pieces.append("and")
             pieces.append(text)
-        rest = join_tokens(tokens[main_end:])
+        rest = join_tokens(tokens[statement_end:])
         if rest:
             pieces.append(rest)
-        self.last_prop = last_prop
+        self.last_prop = statement_prop
         return " ".join(piece for piece in pieces if piece), names
 
     def expand(self, part: list[Token], state: _Body, frame: _Frame | None) -> tuple[str, str]:
         """Return a statement part with '…' and '?thesis' replaced, and its last proposition."""
         texts = []
-        last_prop = ""
+        part_prop = ""
         for token in part:
             text = token.text
-            if token.kind in ("string", "cartouche") and _has_dots(text):
-                rhs = _right_hand_side(_inner_text(state.last_statement)) if state.last_statement else None
+            if token.kind in ("string", "cartouche") and has_dots(text):
+                rhs = right_hand_side(inner_text(state.last_statement)) if state.last_statement else None
                 if rhs is None or token.kind == "string" and '"' in rhs:
                     raise Unsupported(reason="dots_unresolved")
-                text = _replace_dots(text, rhs)
+                text = replace_dots(text, rhs)
                 self.approximate("dots_heuristic")
             if token.kind in ("string", "cartouche") and "?" in text:
                 text = self.expand_bindings(text, token.kind, state, frame)
@@ -724,14 +741,14 @@ class _Translator:
             elif token.kind == "term_var" and text == "?case":
                 raise Unsupported(reason="case_goal_not_closing")
             if token.kind in ("string", "cartouche") or text is not token.text:
-                last_prop = text
+                part_prop = text
             texts.append(text)
         pieces: list[str] = []
         for position, token in enumerate(part):
             if position and part[position - 1].end != token.offset:
                 pieces.append(" ")
             pieces.append(texts[position])
-        return "".join(pieces), last_prop
+        return "".join(pieces), part_prop
 
     def expand_bindings(self, text: str, kind: str, state: _Body, frame: _Frame | None) -> str:
         """Replace ``?thesis`` and ``?this`` inside a proposition by the text they stand for."""
@@ -746,19 +763,19 @@ class _Translator:
             else:
                 bound = state.last_statement or None
                 reason = "this_unresolved"
-            inner = _inner_text(bound) if bound else None
+            inner = inner_text(bound) if bound else None
             if inner is None or kind == "string" and '"' in inner:
                 raise Unsupported(reason=reason)
             self.feature("term_bindings_expanded")
             return f"({inner})"
 
-        return _TERM_BINDING.sub(replace, text)
+        return TERM_BINDING.sub(replace, text)
 
     def consider(self, step: Step, steps: list[Step], position: int, frame: _Frame, state: _Body,
                  chained: list[str]) -> list[Op]:
         span = step.span
         tokens = span.argument_tokens()
-        branches = _consider_branches(tokens)
+        branches = consider_branches(tokens)
         assert step.proof is not None
         inner_ops, inner_closer = self.proof(step.proof, _Frame(None), chained, _Body())
         self.claims.append((span.line, "consider", "consider"))
@@ -776,7 +793,7 @@ class _Translator:
         if consumer is None or consumer is not closing_step or not _uses_proof_cases(consumer):
             raise Unsupported(reason="consider_fact_reused", span=span)
         self._pending_consider = len(branches)
-        text = " | ".join(_labelled_branch(label, branch) for label, branch in branches)
+        text = " | ".join(labelled_branch(label, branch) for label, branch in branches)
         state.last_facts = []
         return [Op("CONSIDER", text), *inner_ops, inner_closer.render("END")]
 
@@ -947,146 +964,6 @@ def _fixed_variables(tokens: list[Token]) -> list[str]:
     return names
 
 
-def _main_end(tokens: list[Token], start: int) -> int:
-    """End of the main propositions of a statement (before a top-level if/for/when)."""
-    depth = 0
-    for position in range(start, len(tokens)):
-        token = tokens[position]
-        depth += token.text in ("(", "[")
-        depth -= token.text in (")", "]")
-        if depth == 0 and token.kind == "keyword" and token.text in ("if", "for", "when"):
-            return position
-    return len(tokens)
-
-
-def _and_parts(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
-    parts: list[tuple[int, int]] = []
-    depth = 0
-    part_start = start
-    for position in range(start, end):
-        token = tokens[position]
-        depth += token.text in ("(", "[")
-        depth -= token.text in (")", "]")
-        if depth == 0 and token.kind == "keyword" and token.text == "and":
-            parts.append((part_start, position))
-            part_start = position + 1
-    parts.append((part_start, end))
-    return [(a, b) for a, b in parts if b > a]
-
-
-def _part_name(part: list[Token]) -> str | None:
-    """The fact name of a statement part (``foo[simp]:`` gives ``foo[simp]``), or None."""
-    if len(part) >= 2 and part[0].kind in ("ident", "nat") and part[1].text == ":":
-        return part[0].text
-    if len(part) >= 2 and part[0].kind in ("ident",) and part[1].text == "[":
-        depth = 0
-        for position in range(1, len(part)):
-            depth += part[position].text == "["
-            depth -= part[position].text == "]"
-            if depth == 0:
-                if position + 1 < len(part) and part[position + 1].text == ":":
-                    return part[0].text
-                return None
-    if len(part) >= 2 and part[0].text == "[":
-        return None
-    return None
-
-
-def _statement_parts(tokens: list[Token]) -> list[tuple[str | None, list[Token]]]:
-    """Split ``a: "A" "B" and "C"`` into (name, proposition tokens) pairs."""
-    end = _main_end(tokens, 0)
-    parts = []
-    for start, stop in _and_parts(tokens, 0, end):
-        part = tokens[start:stop]
-        name = _part_name(part)
-        props = [t for t in part if t.kind in ("string", "cartouche", "ident", "altstring")]
-        if name is not None:
-            props = props[1:]
-        props = _drop_is_patterns(part, props)
-        parts.append((name, props))
-    return parts
-
-
-def _drop_is_patterns(part: list[Token], props: list[Token]) -> list[Token]:
-    patterns = set()
-    depth = 0
-    in_pattern = False
-    for token in part:
-        if token.text == "(":
-            depth += 1
-        elif token.text == ")":
-            depth -= 1
-            if depth == 0:
-                in_pattern = False
-        elif token.kind == "keyword" and token.text == "is":
-            in_pattern = True
-        elif in_pattern or depth > 0:
-            patterns.add(id(token))
-    return [token for token in props if id(token) not in patterns]
-
-
-def _last_prop(tokens: list[Token]) -> str:
-    props = [t for t in tokens if t.kind in ("string", "cartouche")]
-    return props[-1].text if props else ""
-
-
-def _single_prop(tokens: list[Token]) -> bool:
-    """Whether a claim states exactly one proposition without if/for (then '?thesis' is that text)."""
-    parts = _statement_parts(tokens)
-    if any(t.kind == "keyword" and t.text in ("if", "for") for t in tokens):
-        return False
-    return len(parts) == 1 and len(parts[0][1]) == 1
-
-
-def _goal_thesis(span: Span) -> str | None:
-    """The text '?thesis' stands for in a theory-level goal with one conclusion."""
-    tokens = span.argument_tokens()
-    texts = [token.text for token in tokens]
-    if "obtains" in texts:
-        return None
-    if "shows" in texts:
-        tokens = tokens[texts.index("shows") + 1:]
-    parts = _statement_parts(tokens)
-    if len(parts) == 1 and len(parts[0][1]) == 1 and parts[0][1][0].kind in ("string", "cartouche"):
-        if any(t.kind == "keyword" and t.text in ("if", "for") for t in tokens):
-            return None
-        return parts[0][1][0].text
-    return None
-
-
-def _labelled_branch(label: str, branch: list[Token]) -> str:
-    """Print a consider branch with its ``(label)`` turned into a fact name: ``x where a: "P"``."""
-    text = join_tokens(branch)
-    if not label:
-        return text
-    where = next((i for i, t in enumerate(branch) if t.kind == "keyword" and t.text == "where"), None)
-    props = branch[where + 1:] if where is not None else branch
-    if _part_name(props) is not None:
-        return text
-    head = join_tokens(branch[:where + 1]) + " " if where is not None else ""
-    return f"{head}{label}: {join_tokens(props)}"
-
-
-def _consider_branches(tokens: list[Token]) -> list[tuple[str, list[Token]]]:
-    """Split ``(a) x where "P" | (b) "Q"`` into (label, branch tokens without the label)."""
-    branches: list[list[Token]] = [[]]
-    depth = 0
-    for token in tokens:
-        if token.text == "|" and depth == 0:
-            branches.append([])
-            continue
-        depth += token.text in ("(", "[")
-        depth -= token.text in (")", "]")
-        branches[-1].append(token)
-    labelled = []
-    for branch in branches:
-        if len(branch) >= 3 and branch[0].text == "(" and branch[2].text == ")":
-            labelled.append((branch[1].text, branch[3:]))
-        else:
-            labelled.append(("", branch))
-    return labelled
-
-
 def _uses_proof_cases(step: Step) -> bool:
     proof = step.proof
     if step.kind != "claim" or proof is None or proof.kind != "block" or proof.prefix:
@@ -1106,79 +983,6 @@ def _drop_goal_cases(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-_DOTS = ("…", "\\<dots>", "...")
-_TERM_BINDING = re.compile(r"\?(thesis|this|case)(?![\w'.])")
-
-
-def _has_dots(text: str) -> bool:
-    return any(dots in text for dots in _DOTS)
-
-
-def _dots_in(tokens: list[Token]) -> bool:
-    return any(t.kind in ("string", "cartouche") and _has_dots(t.text) for t in tokens)
-
-
-def _inner_text(text: str) -> str:
-    if text.startswith('"') and text.endswith('"'):
-        return text[1:-1]
-    if text.startswith("‹") and text.endswith("›"):
-        return text[1:-1]
-    if text.startswith("\\<open>") and text.endswith("\\<close>"):
-        return text[7:-8]
-    return text
-
-
-def _replace_dots(text: str, rhs: str) -> str:
-    # The right-hand side is one term; parentheses keep it one term in its new place.
-    if not re.fullmatch(r"[\w.'?]+|\\<[A-Za-z]+>", rhs) and not _fully_parenthesised(rhs):
-        rhs = f"({rhs})"
-    for dots in _DOTS:
-        text = text.replace(dots, rhs)
-    return text
-
-
-_RELATIONS = frozenset(words(r"""= \<le> \<ge> \<noteq> \<subseteq> \<subset> \<supseteq>
-    \<supset> \<equiv> \<longleftrightarrow> \<sim> \<approx> \<cong> < > <= >= ~= == ≤ ≥ ≠ ⊆ ⊂
-    ⊇ ⊃ ≡ ⟷ ∼ ≈ ≅ \<in> \<notin> ∈ ∉ \<sqsubseteq> ⊑ \<prec> \<preceq> ≺ ≼ dvd
-    \<longrightarrow> --> ⟶"""))
-_OPEN = frozenset(words(r"( [ { ⟨ \<langle> ⦃ \<lbrace> \<lparr> ⦇"))
-_CLOSE = frozenset(words(r") ] } ⟩ \<rangle> ⦄ \<rbrace> \<rparr> ⦈"))
-# After a binder the body extends as far right as possible, so no relation
-# after it is at the top level.
-_BINDERS = frozenset(words(r"""∑ ∏ ∀ ∃ λ ⋃ ⋂ % \<Sum> \<Prod> \<forall> \<exists> \<lambda>
-    \<Union> \<Inter> \<Squnion> \<Sqinter> \<exists>! THE SOME if case let ALL EX INF SUP"""))
-# Inner-syntax atoms: symbols, runs of ASCII operator characters, words, single characters.
-_INNER_ATOM = re.compile(r"\\<\^?[A-Za-z0-9_']+>|[=<>~:|&+*/^!#$%@?-]+|\w+|\s+|.", re.DOTALL)
-
-
-def _fully_parenthesised(text: str) -> bool:
-    if not text.startswith("("):
-        return False
-    depth = 0
-    for position, char in enumerate(text):
-        depth += char == "("
-        depth -= char == ")"
-        if depth == 0:
-            return position == len(text) - 1
-    return False
-
-
-def _right_hand_side(inner: str) -> str | None:
-    """Text after the first top-level relation of a proposition, or None if there is none."""
-    depth = 0
-    for match in _INNER_ATOM.finditer(inner):
-        atom = match.group()
-        if atom in _OPEN:
-            depth += 1
-        elif atom in _CLOSE:
-            depth -= 1
-        elif depth == 0 and atom in _BINDERS:
-            return None
-        elif depth == 0 and atom in _RELATIONS:
-            return inner[match.end():].strip() or None
-    return None
-
-
 def _keyword_clash(ops: list[Op]) -> str:
     """Return the first argument word that Minilang would read as an operation, or ''."""
     keywords = minilang_keywords()
@@ -1191,7 +995,11 @@ def _keyword_clash(ops: list[Op]) -> str:
 
 # ------------------------------------------------------------------ public API
 def translate_goal(goal: Goal, options: Options | None = None) -> ProofResult:
-    """Translate one theory-level proof; never raises."""
+    """Translate one theory-level proof.
+
+    Never raises: translation errors, recursion limits and unexpected
+    exceptions become an ``unsupported`` result for this proof only.
+    """
     options = options or Options()
     proof_class = classify(goal) if goal.spans else ""
     if goal.command == "notepad":
@@ -1225,14 +1033,7 @@ def translate_goal(goal: Goal, options: Options | None = None) -> ProofResult:
                            detail=f"{type(error).__name__}: {error} (traceback {digest})",
                            proof_class=proof_class)
     text = print_script(ops)
-    problems: list[str] = []
-    try:
-        reparsed = parse_script(text)
-        if reparsed != ops or print_script(reparsed) != text:
-            problems.append("the printed script does not parse back to the same operations")
-        problems += check_blocks(reparsed)
-    except MinilangSyntaxError as error:
-        problems.append(str(error))
+    problems = _check_output(ops, text)
     result = ProofResult(goal, "translated", ops, text, approximations=translator.approximations,
                          features=translator.features, claims=translator.claims,
                          proof_class=proof_class)
@@ -1251,6 +1052,19 @@ def translate_goal(goal: Goal, options: Options | None = None) -> ProofResult:
             result.reasons = ["approximation_rejected"]
             result.minilang = None
     return result
+
+
+def _check_output(ops: list[Op], text: str) -> list[str]:
+    """Re-parse printed Minilang and check its block discipline; return the problems found."""
+    problems: list[str] = []
+    try:
+        reparsed = parse_script(text)
+    except MinilangSyntaxError as error:
+        return [str(error)]
+    if reparsed != ops or print_script(reparsed) != text:
+        problems.append("the printed script does not parse back to the same operations")
+    problems += check_blocks(reparsed)
+    return problems
 
 
 def translate_theory(theory: Theory, options: Options | None = None) -> list[ProofResult]:
