@@ -313,8 +313,8 @@ def search(
                              "inclusive, with header), bed (0-based, score = mismatches) or "
                              "jsonl.")] = "tsv",
     max_hits: Annotated[int | None, typer.Option("--max-hits-per-pattern", min=1,
-                        help="Stop reporting a pattern (both strands) after this many hits; "
-                        "reading stops when every pattern is done.", show_default=False)] = None,
+                        help="Report at most this many hits per pattern, both strands together, "
+                        "in reading order; reading stops when every pattern is done.", show_default=False)] = None,
     output: options.Output = "-",
     block_size: BlockSize = _DEFAULT_BLOCK,
     threads: options.Threads = None,
@@ -343,10 +343,11 @@ def search(
 
 
 def _share_hit_limits(jobs: list[PatternJob], max_hits: int) -> None:
-    # NOTE: with --both-strands each strand gets its own budget of max_hits,
-    # so a pattern can report up to twice as many rows.
+    from toolbox.algos.hamming.stream import HitBudget
+
+    budgets: dict[str, HitBudget] = {}
     for job in jobs:
-        job.remaining = max_hits
+        job.budget = budgets.setdefault(job.name, HitBudget(max_hits))
 
 
 def _write_hits(source: _Input, function: Any, output_format: str, output: str) -> int:
@@ -380,7 +381,7 @@ def _write_hits(source: _Input, function: Any, output_format: str, output: str) 
             raise common.CliError(str(error)) from None
         if output_format == "tsv" and not header_written:
             stream.write("\t".join(HIT_COLUMNS) + "\n")
-    if not all(job.remaining == 0 for job in source.jobs) or not scans:
+    if not all(job.exhausted for job in source.jobs) or not scans:
         _check_lengths(scans, source.jobs)
     common.info(f"{total} hit(s) in {len(scans)} record(s)")
     return total

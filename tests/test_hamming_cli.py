@@ -291,3 +291,10 @@ def test_output_to_named_pipe_keeps_pipe(tmp_path):
     assert done.returncode == 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert received[0].decode().count("\n") == 7
+
+
+def test_max_hits_shared_by_both_strands(cli):
+    result = cli(["hamming", "search", ECOLI, "-p", PROBE, "-k", "3", "-B",
+                  "--max-hits-per-pattern", "5"])
+    assert result.exit_code == 0
+    assert len(rows(result.stdout)) == 5

@@ -24,7 +24,7 @@ from toolbox.algos.hamming.alphabet import (
 )
 from toolbox.algos.hamming.errors import HammingError
 
-__all__ = ["Hits", "PatternJob", "RecordScan", "make_jobs", "scan_records"]
+__all__ = ["HitBudget", "Hits", "PatternJob", "RecordScan", "make_jobs", "scan_records"]
 
 _COMPLEMENT = complement_byte_table()
 
@@ -38,6 +38,13 @@ class Chunk(Protocol):
 
 
 @dataclass
+class HitBudget:
+    """Hits a pattern may still report; both strands of a pattern share one budget."""
+
+    remaining: int
+
+
+@dataclass
 class PatternJob:
     """One pattern on one strand: its name, text as given, strand and codes."""
 
@@ -45,7 +52,11 @@ class PatternJob:
     sequence: str
     strand: str
     codes: np.ndarray
-    remaining: int | None = None  # hits still allowed by --max-hits-per-pattern
+    budget: HitBudget | None = None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.budget is not None and self.budget.remaining == 0
 
 
 @dataclass
@@ -158,7 +169,8 @@ def scan_records(
 
     ``profile(job, codes)`` returns the distances of every window of
     ``codes``; ``search(job, codes)`` returns (starts, counts) of hits. Stops
-    reading early once every job has used up ``remaining`` hits.
+    reading early once every job's hit budget is used up. Under a budget, the
+    first hits in reading order are kept (per block, strand + before -).
     """
     if (profile is None) == (search is None):
         message = "give exactly one of profile and search"
@@ -177,7 +189,7 @@ def scan_records(
         if chunk.last:
             yield state.finish(buffer.end)
             state = None
-            if search is not None and all(job.remaining == 0 for job in jobs):
+            if search is not None and all(job.exhausted for job in jobs):
                 return
     if state is not None:
         yield state.finish(buffer.end)
@@ -207,7 +219,7 @@ def _run_job(
     m = job.codes.size
     first = state.next_start[index]
     last = buffer.end - m
-    if last < first or job.remaining == 0:
+    if last < first or job.exhausted:
         return
     window = buffer.codes[first - buffer.base:]
     state.next_start[index] = last + 1
@@ -216,9 +228,10 @@ def _run_job(
         return
     assert search is not None and state.hits is not None
     starts, counts = search(job, window)
-    if job.remaining is not None:
-        starts, counts = starts[:job.remaining], counts[:job.remaining]
-        job.remaining -= starts.size
+    if job.budget is not None:
+        keep = job.budget.remaining
+        starts, counts = starts[:keep], counts[:keep]
+        job.budget.remaining -= starts.size
     starts = starts + first
     hits = state.hits[index]
     hits.starts.append(starts)
