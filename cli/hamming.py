@@ -226,7 +226,9 @@ def profile(
 ) -> None:
     """Compute the Hamming distance of each pattern to every window of the text.
 
-    Example: toolbox hamming profile fixtures/hamming/ecoli_20k.fa -p GGCAATATGTCTCTGTGTGG
+    \b
+    Example:
+        toolbox hamming profile fixtures/hamming/ecoli_20k.fa -p GGCAATATGTCTCTGTGTGG
 
     Records of a FASTA/FASTQ file are scanned separately; windows never span
     two records. TSV rows give 1-based inclusive window coordinates.
@@ -323,7 +325,9 @@ def search(
 ) -> None:
     """Report every window with at most K mismatches, with its mismatch count.
 
-    Example: toolbox hamming search fixtures/hamming/ecoli_20k.fa -p GGCAATATGTCTCTGTGTGG -k 3 -B
+    \b
+    Example:
+        toolbox hamming search fixtures/hamming/ecoli_20k.fa -p GATTAAAAAAAG -k 3 -B
 
     Every overlapping window is its own hit. Only substitutions count: a
     window with an insertion or deletion is not found. Exits with status 1
@@ -439,7 +443,9 @@ def approx(
 ) -> None:
     """Estimate the Hamming distance of each pattern to every window, with a stated guarantee.
 
-    Example: toolbox hamming approx fixtures/hamming/ecoli_20k.fa -p GGCAATATGTCTCTGTGTGG --eps 0.2
+    \b
+    Example:
+        toolbox hamming approx fixtures/hamming/ecoli_20k.fa -p GGCAATATGTCTCTGTGTGG --eps 0.2
 
     kp never overestimates and, with probability at least 1 - delta for
     each block, is at least (1 - eps) times the exact distance everywhere;
@@ -471,7 +477,9 @@ def calibrate(
 ) -> None:
     """Time each engine on this machine and refit the cost model behind --method auto.
 
-    Example: toolbox hamming calibrate --no-save
+    \b
+    Example:
+        toolbox hamming calibrate --no-save
 
     Prints the fitted constants as JSON; takes a few seconds.
     """
