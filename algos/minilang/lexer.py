@@ -17,8 +17,9 @@ cartouche tokens, as in Isabelle.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toolbox.algos.minilang.keywords import Keywords
 
@@ -27,15 +28,39 @@ __all__ = ["IMPROPER_KINDS", "Token", "describe_error", "tokenize"]
 IMPROPER_KINDS = frozenset({"space", "comment", "formal_comment"})
 
 
-@dataclass(slots=True)
+class _LineIndex:
+    """Offsets where the lines of a text start, computed on first use."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str):
+        self._text = text
+        self._starts: list[int] | None = None
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based line and column of a character offset."""
+        if self._starts is None:
+            self._starts = [0, *(match.end() for match in re.finditer(_NEWLINE, self._text))]
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+@dataclass(slots=True, eq=False)
 class Token:
-    """One token: its kind, exact text, character offset, and 1-based line and column."""
+    """One token: its kind, exact text and character offset; line and column are derived."""
 
     kind: str
     text: str
     offset: int
-    line: int
-    column: int
+    lines: _LineIndex = field(repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.lines.locate(self.offset)[0]
+
+    @property
+    def column(self) -> int:
+        return self.lines.locate(self.offset)[1]
 
     @property
     def end(self) -> int:
@@ -78,9 +103,12 @@ _MAIN = re.compile(
     re.VERBOSE,
 )
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
-# Fast path for the most frequent tokens: blanks, identifiers and numbers.
+# Fast path for the most frequent tokens: blanks, identifiers, numbers, complete
+# strings and bracket punctuation (which the keyword table decides on).
 _COMMON = re.compile(
-    rf"(?P<space>[ \t\n\r\f\v]+)|(?P<ident>{_IDENT}(?:\.{_IDENT})*)|(?P<float>[0-9]+\.[0-9]+)|(?P<nat>[0-9]+)"
+    rf"(?P<space>[ \t\n\r\f\v]+)|(?P<ident>{_IDENT}(?:\.{_IDENT})*)|(?P<float>[0-9]+\.[0-9]+)"
+    r'|(?P<nat>[0-9]+)|(?P<string>"(?:[^"\\]|\\.)*")|(?P<punct>\((?!\*)|[)\[\],])',
+    re.DOTALL,
 )
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _ALTSTRING = re.compile(r"`(?:[^`\\]|\\.)*`", re.DOTALL)
@@ -112,10 +140,10 @@ def tokenize(text: str, keywords: Keywords, start: int = 0) -> list[Token]:
         ``"".join(t.text for t in tokens) == text[start:]`` always holds.
     """
     tokens: list[Token] = []
+    append = tokens.append
+    lines = _LineIndex(text)
     length = len(text)
     position = start
-    line = text.count(_NEWLINE, 0, start) + 1
-    line_start = text.rfind(_NEWLINE, 0, start) + 1
     commands = keywords.commands
     minor = keywords.minor
     symbolic = keywords.symbolic
@@ -129,6 +157,8 @@ def tokenize(text: str, keywords: Keywords, start: int = 0) -> list[Token]:
             kind = common.lastgroup or ""
             if kind == "ident" and (text[position:end] in commands or text[position:end] in minor):
                 kind = "keyword"
+            elif kind == "punct":
+                kind = "keyword" if text[position:end] in symbolic else "error"
         elif char == "(" and text.startswith("(*", position):
             end, kind = _scan_nested(text, position, _COMMENT_MARK, "(*", "comment")
         elif char == '"':
@@ -149,12 +179,7 @@ def tokenize(text: str, keywords: Keywords, start: int = 0) -> list[Token]:
         else:
             end, kind = _scan_word(text, position, commands, minor, symbolic, longest_symbolic)
 
-        piece = text[position:end]
-        tokens.append(Token(kind, piece, position, line, position - line_start + 1))
-        newlines = piece.count(_NEWLINE)
-        if newlines:
-            line += newlines
-            line_start = position + piece.rindex(_NEWLINE) + 1
+        append(Token(kind, text[position:end], position, lines))
         position = end
     return tokens
 
