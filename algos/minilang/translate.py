@@ -266,6 +266,9 @@ class _Translator:
         for ref in refs:
             if ref == "this":
                 resolved += state.last_facts or ["this"]
+            elif ref.startswith(("this[", "this(")) and len(state.last_facts) == 1:
+                # 'this[unfolded d]' with one current fact is that fact with the attribute.
+                resolved.append(state.last_facts[0] + ref[len("this"):])
             elif ref == "calculation" and state.calculation:
                 resolved += state.calculation
             else:
@@ -813,7 +816,8 @@ class _Translator:
         rest: list[Step] = []
         for inner in body[:-1]:
             if inner.command == "fix":
-                variables += _fixed_variables(inner.span.argument_tokens())
+                # The 'for' clause takes the fixed variables as written, with their types.
+                variables.append(join_tokens(inner.span.argument_tokens()))
             elif inner.command in ("assume", "presume"):
                 if inner.command == "presume":
                     self.approximate("presume")
@@ -831,7 +835,7 @@ class _Translator:
         if premises:
             text += " if " + " and ".join(premises)
         if variables:
-            text += " for " + " ".join(variables)
+            text += " for " + " and ".join(variables)
         # The body runs with the final claim inlined: its proof is the HAVE's proof.
         inner_steps = [*rest, final]
         first_entry = len(self.claims)
