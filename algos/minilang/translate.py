@@ -611,6 +611,8 @@ class _Translator:
         parts = statement_parts(span.argument_tokens())
         facts: list[str] = []
         for name, props in parts:
+            # NOTE: assumes Minilang numbers the premises that INTRO moves into the
+            # context assm0, assm1, ... through the whole script; not checked by a prover.
             premises = [f"assm{self.assumption_counter + i}" for i in range(max(len(props), 1))]
             self.assumption_counter += len(premises)
             if name:
