@@ -115,7 +115,8 @@ def translate_command(
                     out.write(_text_block(file.name, result))
     statuses = report.statuses
     common.info(
-        f"{report.proofs} proofs in {report.files} files: {statuses['translated']} translated, "
+        f"{_count(report.proofs, 'proof')} in {_count(report.files, 'file')}: "
+        f"{statuses['translated']} translated, "
         f"{statuses['approximate']} approximate, {statuses['unsupported']} unsupported, "
         f"{statuses['parse_error']} parse errors, {statuses['no_proof']} without proof"
     )
@@ -220,6 +221,10 @@ def _report_file(file: FileResult) -> None:
     if not file.results:
         common.info(f"{file.name}: no theory-level proofs found")
     common.debug(f"{file.name}: {len(file.results)} proofs in {file.seconds:.3f} s")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _text_block(name: str, result: ProofResult) -> str:

@@ -31,7 +31,7 @@ def test_translate_text_output(cli):
     headers = [line for line in result.stdout.splitlines() if line.startswith("(* ")]
     assert len(headers) == 11
     assert "Skew_Heap.thy:30 lemma merge_code: translated *)" in result.stdout
-    assert "11 proofs in 1 files: 10 translated, 1 approximate" in result.stderr
+    assert "11 proofs in 1 file: 10 translated, 1 approximate" in result.stderr
 
 
 def test_translate_jsonl_records(cli):

@@ -274,10 +274,11 @@ class CorpusReport:
         lines += [
             "",
             f"size             Isar {size['isar_tokens']} tokens, Minilang {size['minilang_tokens']} "
-            f"tokens (median ratio {size['median_ratio']}, mean {size['mean_ratio']})",
+            f"tokens (median ratio {_number(size['median_ratio'])}, mean {_number(size['mean_ratio'])})",
             f"operations       {operations}",
             f"closers with WITH facts: {_percent(data['closers_with_facts'])}",
-            f"throughput       {data['mb_per_second']} MB/s, {data['proofs_per_second']} proofs/s "
+            f"throughput       {_number(data['mb_per_second'])} MB/s, "
+            f"{_number(data['proofs_per_second'])} proofs/s "
             f"({data['seconds']} s)",
         ]
         return "\n".join(lines) + "\n"
@@ -289,6 +290,10 @@ def _rate_table(title: str, rates: dict[str, dict[str, Any]]) -> list[str]:
         lines.append(f"  {key:<14} {rate['proofs']:>6}  {rate['translated']:>10}  "
                      f"{rate['approximate']:>11}  {_percent(rate['rate'])}")
     return lines
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else str(value)
 
 
 def _percent(value: float | None) -> str:
