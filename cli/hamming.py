@@ -180,24 +180,28 @@ def _announce(job: PatternJob, method: str, predicted: float | None = None) -> N
 
 
 def _make_profile_function(method: str, alphabet: Alphabet, threads: int) -> Any:
-    from toolbox.algos.hamming import choose_method, hamming_profile, pattern_letters
+    import numpy as np
+
+    from toolbox.algos.hamming import choose_method, hamming_profiles
 
     chosen: dict[int, str] = {}
 
-    def run(job: PatternJob, codes: Any) -> Any:
-        key = id(job)
+    def run(jobs: list[PatternJob], codes: Any) -> Any:
+        key = id(jobs[0])
         if key not in chosen:
             if method == "auto":
-                choice = choose_method(codes.size, job.codes.size,
-                                       pattern_letters(job.codes).size,
+                union = np.unique(np.concatenate([job.codes for job in jobs]))
+                choice = choose_method(codes.size, jobs[0].codes.size, union.size,
                                        table=alphabet.mismatch_table is not None)
                 chosen[key] = choice.method
-                _announce(job, choice.method, choice.predicted)
+                for job in jobs:
+                    _announce(job, choice.method, choice.predicted)
             else:
                 chosen[key] = method
-                _announce(job, method)
-        return hamming_profile(codes, job.codes, method=chosen[key],
-                               mismatch_table=alphabet.mismatch_table, threads=threads)
+                for job in jobs:
+                    _announce(job, method)
+        return hamming_profiles(codes, [job.codes for job in jobs], method=chosen[key],
+                                mismatch_table=alphabet.mismatch_table, threads=threads)
 
     return run
 
@@ -404,14 +408,18 @@ def _make_approx_function(method: str, eps: float, delta: float, seed: int,
                           repetitions: int | None) -> Any:
     from toolbox.algos.hamming.approx import approx_profile
 
-    blocks = [0]
+    calls = [0]
 
-    def run(job: PatternJob, codes: Any) -> Any:
-        blocks[0] += 1
-        if blocks[0] == 1:
-            _announce(job, method)
-        return approx_profile(codes, job.codes, eps, method=method, delta=delta,
-                              seed=seed * 1_000_003 + blocks[0], repetitions=repetitions)
+    def run(jobs: list[PatternJob], codes: Any) -> Any:
+        estimates = []
+        for job in jobs:
+            calls[0] += 1
+            if calls[0] <= len(jobs):
+                _announce(job, method)
+            estimates.append(approx_profile(codes, job.codes, eps, method=method, delta=delta,
+                                            seed=seed * 1_000_003 + calls[0],
+                                            repetitions=repetitions))
+        return estimates
 
     return run
 

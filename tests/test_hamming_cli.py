@@ -298,3 +298,18 @@ def test_max_hits_shared_by_both_strands(cli):
                   "--max-hits-per-pattern", "5"])
     assert result.exit_code == 0
     assert len(rows(result.stdout)) == 5
+
+
+def test_profile_both_strands_shared_fft_equals_naive(cli, tmp_path):
+    probe = read_fasta(ECOLI).popitem()[1][7000:7400]
+    outputs = {}
+    for method in ("naive", "fft", "sumset"):
+        target = tmp_path / f"{method}.npz"
+        result = cli(["hamming", "profile", ECOLI, "-p", probe, "-p", probe[::-1], "-B",
+                      "-m", method, "-F", "npy", "-o", target])
+        assert result.exit_code == 0, result.stderr
+        with np.load(target) as archive:
+            outputs[method] = {name: archive[name].tolist() for name in archive.files}
+    assert len(outputs["naive"]) == 4
+    assert outputs["fft"] == outputs["naive"]
+    assert outputs["sumset"] == outputs["naive"]

@@ -11,6 +11,7 @@ from toolbox.algos.hamming import (
     HammingError,
     choose_method,
     hamming_profile,
+    hamming_profiles,
     kmismatch_search,
     make_alphabet,
 )
@@ -211,3 +212,20 @@ def test_threads_give_same_profile(engine):
     pattern = codes[:50].copy()
     assert hamming_profile(codes, pattern, mismatch_table=table, threads=2).tolist() == \
         oracle(codes, pattern, table).tolist()
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=text_and_pattern(), count=st.integers(1, 4), seed=st.integers(0, 1000))
+def test_shared_transforms_equal_oracle(case, count, seed):
+    text, first = case
+    rng = np.random.default_rng(seed)
+    patterns = [first] + [rng.permutation(first) for _ in range(count - 1)]
+    for engine in ("fft", "sumset", "auto"):
+        got = hamming_profiles(text, patterns, method=engine)
+        for pattern, distances in zip(patterns, got, strict=True):
+            assert distances.tolist() == oracle(text, pattern).tolist(), engine
+
+
+def test_shared_transforms_reject_mixed_lengths():
+    with pytest.raises(HammingError, match="one length"):
+        hamming_profiles([1, 2, 3], [[1], [1, 2]])

@@ -13,7 +13,13 @@ from toolbox.algos.hamming.alphabet import (
     guess_alphabet,
     make_alphabet,
 )
-from toolbox.algos.hamming.core import METHODS, Choice, choose_method, hamming_profile
+from toolbox.algos.hamming.core import (
+    METHODS,
+    Choice,
+    choose_method,
+    hamming_profile,
+    hamming_profiles,
+)
 from toolbox.algos.hamming.errors import HammingError
 from toolbox.algos.hamming.kmismatch import (
     SEARCH_METHODS,
@@ -37,6 +43,7 @@ __all__ = [
     "choose_search_method",
     "guess_alphabet",
     "hamming_profile",
+    "hamming_profiles",
     "kmismatch_search",
     "make_alphabet",
     "make_jobs",

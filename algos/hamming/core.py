@@ -28,7 +28,13 @@ from toolbox.algos.hamming.abrahamson import abrahamson_matches, split_heavy_let
 from toolbox.algos.hamming.bitpacked import MAX_PLANES, bitpacked_mismatches
 from toolbox.algos.hamming.costmodel import CostModel, load_costs
 from toolbox.algos.hamming.errors import HammingError
-from toolbox.algos.hamming.fft import fft_matches, packed_group_size, packed_matches
+from toolbox.algos.hamming.fft import (
+    fft_matches,
+    fft_matches_many,
+    packed_group_size,
+    packed_matches,
+    packed_matches_many,
+)
 from toolbox.algos.hamming.letters import pattern_letters
 from toolbox.algos.hamming.naive import naive_mismatches
 
@@ -39,6 +45,7 @@ __all__ = [
     "choose_method",
     "common_dtype",
     "hamming_profile",
+    "hamming_profiles",
     "validate_codes",
     "validate_table",
 ]
@@ -170,6 +177,57 @@ def hamming_profile(
                                table=table is not None, costs=costs).method
     return _run_engine(method, text_codes, pattern_codes, letters, table, threads,
                        costs or load_costs())
+
+
+def hamming_profiles(
+    text: object,
+    patterns: list[object],
+    *,
+    method: str = "auto",
+    mismatch_table: np.ndarray | None = None,
+    threads: int = 1,
+    costs: CostModel | None = None,
+) -> list[np.ndarray]:
+    """Return :func:`hamming_profile` for each of several patterns of one length.
+
+    With ``fft`` and ``sumset`` (chosen by ``auto`` from the union of the
+    patterns' letters) every block of text is transformed once for all
+    patterns; other engines run once per pattern.
+
+    Examples
+    --------
+    >>> [p.tolist() for p in hamming_profiles([1, 2, 1, 2], [[1, 2], [2, 2]], method="fft")]
+    [[0, 2, 0], [1, 1, 1]]
+    """
+    text_codes = validate_codes(text, "text")
+    codes = [validate_codes(p, f"pattern {index + 1}") for index, p in enumerate(patterns)]
+    if not codes:
+        return []
+    lengths = {pattern.size for pattern in codes}
+    if len(lengths) > 1:
+        message = f"patterns must have one length to share work, got lengths {sorted(lengths)}"
+        raise HammingError(message)
+    check_lengths(text_codes.size, codes[0].size)
+    union = np.unique(np.concatenate(codes))
+    if method == "auto":
+        method = choose_method(text_codes.size, codes[0].size, union.size,
+                               table=mismatch_table is not None, costs=costs).method
+    if method not in ("fft", "sumset") or len(codes) == 1 or mismatch_table is not None:
+        return [
+            hamming_profile(text_codes, pattern, method=method, mismatch_table=mismatch_table,
+                            threads=threads, costs=costs)
+            for pattern in codes
+        ]
+    dtype = np.promote_types(text_codes.dtype, union.dtype)
+    text_codes = text_codes.astype(dtype, copy=False)
+    codes = [pattern.astype(dtype, copy=False) for pattern in codes]
+    m = codes[0].size
+    outs = [np.empty(text_codes.size - m + 1, dtype=np.int32) for _ in codes]
+    engine = fft_matches_many if method == "fft" else packed_matches_many
+    engine(text_codes, codes, union.astype(dtype), outs)
+    for out in outs:
+        np.subtract(m, out, out=out)
+    return outs
 
 
 def validate_table(table: np.ndarray, text: np.ndarray, pattern: np.ndarray) -> np.ndarray:

@@ -29,7 +29,14 @@ from numba import njit
 from toolbox.algos.hamming.letters import dense_codes
 from toolbox.algos.hamming.naive import shared_letter_counts
 
-__all__ = ["fft_block_length", "fft_matches", "packed_group_size", "packed_matches"]
+__all__ = [
+    "fft_block_length",
+    "fft_matches",
+    "fft_matches_many",
+    "packed_group_size",
+    "packed_matches",
+    "packed_matches_many",
+]
 
 _TOLERANCE = 0.25
 _EXACT_BITS = 46  # digits above 2**46 risk float64 rounding errors in the transform
@@ -102,40 +109,47 @@ def _pattern_spectra(
 
 
 def _run_blocks(
-    text: np.ndarray, pattern: np.ndarray, letters: np.ndarray, group_of: np.ndarray,
+    text: np.ndarray, patterns: list[np.ndarray], letters: np.ndarray, group_of: np.ndarray,
     text_weight: np.ndarray, pattern_weight: np.ndarray, groups: int, shift: int,
-    out: np.ndarray,
+    outs: list[np.ndarray],
 ) -> int:
-    """Compute match counts of ``letters`` into ``out``; return the number of recounted blocks.
+    """Compute match counts of ``letters`` into ``outs``; return the number of recounted blocks.
 
-    With ``shift > 0`` the count is the digit of ``bit_length(m)`` bits that
+    All patterns have the same length and share each block's text
+    transforms; each needs one accumulation and one inverse transform. With
+    ``shift > 0`` the count is the digit of ``bit_length(m)`` bits that
     starts at bit ``shift`` of the rounded result.
     """
-    m = pattern.size
+    m = patterns[0].size
     length = fft_block_length(m)
     transforms = _Transforms(groups, length)
-    dense_pattern = dense_codes(pattern, letters)
-    pattern_spectra = _pattern_spectra(dense_pattern, group_of, pattern_weight, transforms)
+    dense_patterns = [dense_codes(pattern, letters) for pattern in patterns]
+    pattern_spectra = [
+        _pattern_spectra(dense, group_of, pattern_weight, transforms) for dense in dense_patterns
+    ]
     dense_text = dense_codes(text, letters)
+    total = outs[0].size
     per_block = length - m + 1
     digit_mask = (1 << int(m).bit_length()) - 1
     recounted = 0
-    for first in range(0, out.size, per_block):
-        count = min(per_block, out.size - first)
+    for first in range(0, total, per_block):
+        count = min(per_block, total - first)
         _fill_weights(dense_text, first, first + count + m - 1, group_of, text_weight,
                       transforms.block)
         spectra = transforms.forward()
-        _accumulate(spectra, pattern_spectra, transforms.total)
-        values = transforms.inverse()[m - 1:m - 1 + count]
-        rounded = np.rint(values)
-        if np.abs(values - rounded).max(initial=0.0) >= _TOLERANCE:
-            recounted += 1
-            window = dense_text[first:first + count + m - 1]
-            shared_letter_counts(window, dense_pattern, out[first:first + count])
-        elif shift:
-            out[first:first + count] = (rounded.astype(np.int64) >> shift) & digit_mask
-        else:
-            out[first:first + count] = rounded
+        for dense_pattern, spectrum, out in zip(dense_patterns, pattern_spectra, outs,
+                                                strict=True):
+            _accumulate(spectra, spectrum, transforms.total)
+            values = transforms.inverse()[m - 1:m - 1 + count]
+            rounded = np.rint(values)
+            if np.abs(values - rounded).max(initial=0.0) >= _TOLERANCE:
+                recounted += 1
+                window = dense_text[first:first + count + m - 1]
+                shared_letter_counts(window, dense_pattern, out[first:first + count])
+            elif shift:
+                out[first:first + count] = (rounded.astype(np.int64) >> shift) & digit_mask
+            else:
+                out[first:first + count] = rounded
     return recounted
 
 
@@ -145,11 +159,18 @@ def fft_matches(text: np.ndarray, pattern: np.ndarray, letters: np.ndarray, out:
     Only the codes in ``letters`` (a subset of the pattern's codes) are counted.
     Returns the number of blocks that failed the rounding check and were recounted.
     """
+    return fft_matches_many(text, [pattern], letters, [out])
+
+
+def fft_matches_many(
+    text: np.ndarray, patterns: list[np.ndarray], letters: np.ndarray, outs: list[np.ndarray]
+) -> int:
+    """Like :func:`fft_matches` for several patterns of one length, sharing text transforms."""
     d = letters.size
     group_of = np.zeros(d + 1, dtype=np.int64)
     group_of[1:] = np.arange(d)
     weights = np.ones(d + 1, dtype=np.float64)
-    return _run_blocks(text, pattern, letters, group_of, weights, weights, d, 0, out)
+    return _run_blocks(text, patterns, letters, group_of, weights, weights, d, 0, outs)
 
 
 def packed_group_size(m: int, d: int) -> int:
@@ -161,11 +182,18 @@ def packed_group_size(m: int, d: int) -> int:
 
 def packed_matches(text: np.ndarray, pattern: np.ndarray, letters: np.ndarray, out: np.ndarray) -> int:
     """Like :func:`fft_matches`, with several letters packed into each transform."""
-    m = pattern.size
+    return packed_matches_many(text, [pattern], letters, [out])
+
+
+def packed_matches_many(
+    text: np.ndarray, patterns: list[np.ndarray], letters: np.ndarray, outs: list[np.ndarray]
+) -> int:
+    """Like :func:`fft_matches_many`, with several letters packed into each transform."""
+    m = patterns[0].size
     d = letters.size
     size = packed_group_size(m, d)
     if size == 1:
-        return fft_matches(text, pattern, letters, out)
+        return fft_matches_many(text, patterns, letters, outs)
     digit = int(m).bit_length()
     groups = (d + size - 1) // size
     group_of = np.zeros(d + 1, dtype=np.int64)
@@ -177,5 +205,5 @@ def packed_matches(text: np.ndarray, pattern: np.ndarray, letters: np.ndarray, o
         text_weight[index + 1] = float(1 << (digit * k))
         pattern_weight[index + 1] = float(1 << (digit * (size - 1 - k)))
     shift = digit * (size - 1)
-    return _run_blocks(text, pattern, letters, group_of, text_weight, pattern_weight, groups,
-                       shift, out)
+    return _run_blocks(text, patterns, letters, group_of, text_weight, pattern_weight, groups,
+                       shift, outs)

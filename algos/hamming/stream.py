@@ -153,7 +153,7 @@ class _Buffer:
         return [joined[i:i + length] for i in range(0, len(joined), length)]
 
 
-ProfileFunction = Callable[[PatternJob, np.ndarray], np.ndarray]
+ProfileFunction = Callable[[list[PatternJob], np.ndarray], list[np.ndarray]]
 SearchFunction = Callable[[PatternJob, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
@@ -167,8 +167,9 @@ def scan_records(
 ) -> Iterator[RecordScan]:
     """Run ``profile`` or ``search`` on every complete window; yield one result per record.
 
-    ``profile(job, codes)`` returns the distances of every window of
-    ``codes``; ``search(job, codes)`` returns (starts, counts) of hits. Stops
+    ``profile(jobs, codes)`` receives all jobs whose patterns have one length,
+    so they can share work, and returns each one's distances for every window
+    of ``codes``; ``search(job, codes)`` returns (starts, counts) of hits. Stops
     reading early once every job's hit budget is used up. Under a budget, the
     first hits in reading order are kept (per block, strand + before -).
     """
@@ -176,6 +177,9 @@ def scan_records(
         message = "give exactly one of profile and search"
         raise ValueError(message)
     longest = max(job.codes.size for job in jobs)
+    same_length: dict[int, list[int]] = {}
+    for index, job in enumerate(jobs):
+        same_length.setdefault(job.codes.size, []).append(index)
     buffer = _Buffer(alphabet)
     state: _RecordState | None = None
     for chunk in chunks:
@@ -183,8 +187,13 @@ def scan_records(
             buffer.reset(chunk.id)
             state = _RecordState(chunk.id, len(jobs), profile is not None)
         buffer.extend(chunk.data, chunk.last)
-        for index, job in enumerate(jobs):
-            _run_job(index, job, buffer, state, profile, search)
+        if profile is not None:
+            for indices in same_length.values():
+                _run_profiles(indices, jobs, buffer, state, profile)
+        else:
+            assert search is not None
+            for index, job in enumerate(jobs):
+                _run_search(index, job, buffer, state, search)
         buffer.keep_last(longest - 1)
         if chunk.last:
             yield state.finish(buffer.end)
@@ -212,9 +221,25 @@ class _RecordState:
         return RecordScan(self.record, length, profiles, self.hits)
 
 
-def _run_job(
-    index: int, job: PatternJob, buffer: _Buffer, state: _RecordState,
-    profile: ProfileFunction | None, search: SearchFunction | None,
+def _run_profiles(
+    indices: list[int], jobs: list[PatternJob], buffer: _Buffer, state: _RecordState,
+    profile: ProfileFunction,
+) -> None:
+    m = jobs[indices[0]].codes.size
+    first = state.next_start[indices[0]]
+    last = buffer.end - m
+    if last < first:
+        return
+    window = buffer.codes[first - buffer.base:]
+    results = profile([jobs[index] for index in indices], window)
+    assert state.profiles is not None
+    for index, distances in zip(indices, results, strict=True):
+        state.next_start[index] = last + 1
+        state.profiles[index].append(distances)
+
+
+def _run_search(
+    index: int, job: PatternJob, buffer: _Buffer, state: _RecordState, search: SearchFunction
 ) -> None:
     m = job.codes.size
     first = state.next_start[index]
@@ -223,10 +248,7 @@ def _run_job(
         return
     window = buffer.codes[first - buffer.base:]
     state.next_start[index] = last + 1
-    if profile is not None and state.profiles is not None:
-        state.profiles[index].append(profile(job, window))
-        return
-    assert search is not None and state.hits is not None
+    assert state.hits is not None
     starts, counts = search(job, window)
     if job.budget is not None:
         keep = job.budget.remaining
