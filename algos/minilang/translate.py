@@ -246,6 +246,8 @@ class _Translator:
         self.approximations: list[str] = []
         self.features: list[str] = []
         self.claims: list[tuple[int, str, str]] = []
+        # Branch count of a multi-branch 'consider' whose 'proof cases' comes next.
+        self._pending_consider: int | None = None
 
     # ------------------------------------------------------------------ helpers
     def approximate(self, what: str) -> None:
@@ -360,7 +362,7 @@ class _Translator:
                     closer.without += deleted
             elif rest:
                 self.feature("structural_method_kept_whole")
-                ops[-1] = Op("APPLY", _join_args(join_tokens(unit), _with(using)))
+                ops[-1] = Op("APPLY", _join_args(_parenthesised(unit), _with(using)))
             return
         if self.options.tactics == "eliminate" and terminal and names and all(n in HAMMER_METHODS for n in names):
             closer.with_facts += using
@@ -443,7 +445,7 @@ class _Translator:
         if "premises" in texts:
             self.approximate("subgoal_premises")
         if "for" in texts:
-            variables = [token.text for token in tokens[texts.index("for") + 1:] if token.text != "and"]
+            variables = _fixed_variables(tokens[texts.index("for") + 1:])
         if variables or "premises" in texts:
             ops.append(Op("INTRO", f"VARS {' '.join(variables)}" if variables else ""))
         assert step.proof is not None
@@ -520,8 +522,6 @@ class _Translator:
                 if not all(method.name in HAMMER_METHODS for method in qed_methods):
                     self.approximate("qed_method_as_hints")
         return ops, closer
-
-    _pending_consider: int | None = None
 
     # -------------------------------------------------------------------- body
     def body(self, steps: list[Step], frame: _Frame, *, split: bool = False, state: _Body | None = None,
@@ -630,7 +630,8 @@ class _Translator:
                 equals = next(i for i, t in enumerate(tokens) if t.text == "=")
                 name = join_tokens(tokens[:equals])
                 refs = self.resolve(fact_refs(tokens[equals + 1:]), state)
-                state.last_facts = [fact_refs(tokens[:equals])[0]] if fact_refs(tokens[:equals]) else refs
+                # 'note foo[simp] = bar' binds the name foo.
+                state.last_facts = [tokens[0].text] if equals > 0 else refs
                 return [Op("CONFIG", f"{name} = {' '.join(refs)}")]
             state.last_facts = self.resolve(fact_refs(tokens), state)
             return []
