@@ -151,3 +151,23 @@ def test_binary_like_text_never_raises():
     theory = parse_theory(data.decode("utf-8", "surrogateescape"))
     assert "".join(t.text for t in theory.tokens).encode("utf-8", "surrogateescape") == data
     assert theory.errors
+
+
+def test_keywords_from_imported_theory(tmp_path):
+    (tmp_path / "Base.thy").write_text(
+        'theory Base imports Main keywords "my_goal" :: thy_goal % "proof" and "my_decl" :: thy_decl\n'
+        "begin\nend\n"
+    )
+    user = tmp_path / "User.thy"
+    user.write_text('theory User imports Base begin\nmy_goal "P" by simp\nmy_decl foo\nlemma "Q" by simp\nend\n')
+    theory = parse_theory(user.read_text(), path=user)
+    assert [goal.command for goal in theory.goals] == ["my_goal", "lemma"]
+    assert all(goal.segmented for goal in theory.goals)
+    assert theory.goals[0].spans[-1].end < theory.text.index("my_decl")
+
+
+def test_unresolved_import_falls_back_to_builtin_table(tmp_path):
+    user = tmp_path / "User.thy"
+    user.write_text('theory User imports Missing begin\nlemma "Q" by simp\nend\n')
+    theory = parse_theory(user.read_text(), path=user)
+    assert [goal.command for goal in theory.goals] == ["lemma"]

@@ -256,7 +256,10 @@ def header_keywords(tokens: list[Token]) -> tuple[dict[str, str], set[str], list
         elif section == "imports" and token.kind in ("ident", "string", "keyword"):
             imports.append(text.strip('"'))
         elif section == "keywords":
-            if token.kind in ("string", "cartouche"):
+            if text == "%":
+                # A document tag such as % "proof" names no keyword.
+                position += 1
+            elif token.kind in ("string", "cartouche"):
                 names.append(_unquote(text))
             elif text == "::" and position + 1 < len(proper):
                 kind = _internal_kind(proper[position + 1].text)
