@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -124,6 +125,12 @@ EXPECTED = {
         {}, "translated",
         'HAVE fact0: "A" END\nHAVE fact1: "A" END WITH fact0\nEND WITH fact1\n',
     ),
+    "prefer_as_tactic": (
+        'lemma "A ∧ B"\n  apply (rule conjI)\n  prefer 2\n  apply simp\n  defer\n  apply auto\n  done',
+        {}, "approximate",
+        "APPLY (rule conjI)\nAPPLY (tactic ‹prefer_tac 2›)\nAPPLY (simp)\nAPPLY (tactic ‹defer_tac 1›)\n"
+        "APPLY (auto)\nEND\n",
+    ),
     "two_shows_become_haves": (
         'lemma "A ∧ B"\nproof (rule conjI)\n  have h: "C" by simp\n  show "A" using h by auto\n'
         '  show "B" by (simp add: b)\nqed', {}, "translated",
@@ -151,7 +158,6 @@ def test_expected_translation(name):
     ('lemma "False" oops', "oops"),
     ('lemma "P"\nproof -\n  guess x by auto\n  show ?thesis by simp\nqed', "guess"),
     ('lemma "P"\n  apply simp\n  back\n  done', "back"),
-    ('lemma "P"\n  apply (rule conjI)\n  prefer 2\n  apply simp\n  done', "defer_prefer"),
     ('lemma "P"\nproof -\n  { have "A" by simp note this }\n  show ?thesis by simp\nqed',
      "braces_not_ending_in_claim"),
     ('lemma "P"\nproof (induct x)\n  case (Suc n)\n  have ?case by simp\n  then show ?case .\nqed',
@@ -362,3 +368,9 @@ def test_generated_structured_proofs_translate_cleanly(proof):
     assert "output_check_failed" not in result.reasons, result.detail
     if result.minilang is not None:
         assert check_blocks(parse_script(result.minilang)) == []
+
+
+def test_man_page_lists_every_reason_and_approximation():
+    page = (Path(__file__).resolve().parent.parent / "man" / "extra" / "toolbox-minilang.roff").read_text()
+    for word in [*REASONS, *APPROXIMATIONS]:
+        assert re.search(rf"^\.BR? {word}( |$)", page, re.MULTILINE), word

@@ -100,7 +100,6 @@ REASONS = {
     "unknown_command": "a proof command without a Minilang rule (see detail)",
     "guess": "'guess' has no Minilang counterpart",
     "back": "'back' has no Minilang counterpart",
-    "defer_prefer": "'defer'/'prefer' reorder subgoals that a faithful script cannot name",
     "consider_fact_reused": "a 'consider' fact is used other than by the closing 'proof cases'",
     "subgoal_named_result": "a 'subgoal' binds its result to a name",
     "braces_not_ending_in_claim": "a '{ ... }' block does not end with a claim",
@@ -130,6 +129,8 @@ APPROXIMATIONS = {
     "subgoal_premises": "'subgoal premises' names are not carried over",
     "presume": "'presume' was translated like 'assume'",
     "defer_prefer_dropped": "'defer'/'prefer' were dropped",
+    "defer_prefer_as_tactic": "'defer'/'prefer' became APPLY (tactic ‹defer_tac n›) or "
+    "(tactic ‹prefer_tac n›), which assumes APPLY acts on all open subgoals",
     "qed_method_as_hints": "the non-hammer method after 'qed' became hammer hints",
 }
 
@@ -411,9 +412,11 @@ class _Translator:
                 last = step is proof.prefix[-1] and terminal is not None and terminal.command == "done"
                 closer.merge(self.subgoal(step, ops, last=last))
             elif command in ("defer", "prefer"):
-                if not structured:
-                    raise Unsupported(reason="defer_prefer", span=span)
-                self.approximate("defer_prefer_dropped")
+                if structured:
+                    self.approximate("defer_prefer_dropped")
+                else:
+                    ops.append(_reorder_subgoals(command, span))
+                    self.approximate("defer_prefer_as_tactic")
             elif command == "back":
                 raise Unsupported(reason="back", span=span)
             else:
@@ -898,6 +901,13 @@ def _structured_rule(method: Method, using: list[str]) -> Op:
         return Op("RULE", _join_args(" ".join(fact_refs(method.args[split + 1:])), _with(using)))
     facts, _ = method_facts(method)
     return Op("RULE", _join_args(" ".join(facts), _with(using)))
+
+
+def _reorder_subgoals(command: str, span: Span) -> Op:
+    """Express ``defer [n]`` or ``prefer n`` as an APPLY of Isabelle's defer_tac or prefer_tac."""
+    tokens = span.argument_tokens()
+    number = tokens[0].text if tokens and tokens[0].kind == "nat" else "1"
+    return Op("APPLY", f"(tactic ‹{command}_tac {number}›)")
 
 
 def _split_branches(body: list[Step]) -> list[list[Step]]:
