@@ -131,6 +131,11 @@ EXPECTED = {
         "APPLY (rule conjI)\nAPPLY (tactic ‹prefer_tac 2›)\nAPPLY (simp)\nAPPLY (tactic ‹defer_tac 1›)\n"
         "APPLY (auto)\nEND\n",
     ),
+    "cases_without_next": (
+        'lemma "P n"\nproof (induct n)\n  case 0 show ?case by simp\n'
+        '  case (Suc m) then show ?case by (simp add: s)\nqed', {}, "translated",
+        "INDUCT n\nNEXT VARS m\nEND WITH Suc s\n",
+    ),
     "two_shows_become_haves": (
         'lemma "A ∧ B"\nproof (rule conjI)\n  have h: "C" by simp\n  show "A" using h by auto\n'
         '  show "B" by (simp add: b)\nqed', {}, "translated",

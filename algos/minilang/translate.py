@@ -496,6 +496,8 @@ class _Translator:
                 ops.append(Op("RULE", _with(using)))
             else:
                 ops.append(Op("APPLY", _join_args(_parenthesised(method_tokens), _with(using))))
+        if kind in ("split", "consider"):
+            branches = _split_at_cases(branches)
         if kind in ("rule",) and len(branches) > 1:
             self.approximate("rule_branching_unknown")
         if kind == "same_goal" and len(branches) > 1:
@@ -918,6 +920,24 @@ def _split_branches(body: list[Step]) -> list[list[Step]]:
         else:
             branches[-1].append(step)
     return branches
+
+
+def _split_at_cases(branches: list[list[Step]]) -> list[list[Step]]:
+    """Start a new branch at every ``case`` that follows a claim in the same branch.
+
+    Old proofs write ``case A show ?case ... case B show ?case ...`` without
+    ``next``; each ``case`` still opens the next subgoal.
+    """
+    result: list[list[Step]] = []
+    for branch in branches:
+        current: list[Step] = []
+        for step in branch:
+            if step.command == "case" and any(s.kind == "claim" for s in current):
+                result.append(current)
+                current = []
+            current.append(step)
+        result.append(current)
+    return result
 
 
 def _closing_claim(steps: list[Step]) -> int | None:
