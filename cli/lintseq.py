@@ -242,9 +242,9 @@ class _Reader:
                     raise
                 self.skipped.add(error)
                 continue
-            fields = {f"source_{self.code_field}": code}
-            if self.prompt_field:
-                fields[f"source_{self.prompt_field}"] = prompt
+            # Key order of the LintSeq research script's output: prompt, then code.
+            fields = {f"source_{self.prompt_field}": prompt} if self.prompt_field else {}
+            fields[f"source_{self.code_field}"] = code
             program = strip_markdown_fences(code) if self.strip_markdown else code
             yield _Record(self._next_index(), source, item.line, program, fields, prompt)
 

@@ -87,16 +87,38 @@ def _syntax_error_line(error: SyntaxError) -> int:
     return error.lineno or 1
 
 
-def _compile_error(text: str) -> tuple[int, bool] | None:
-    """Return the 1-based line of the first compile error in ``text`` and whether
-    the error is about the end of the text (an unclosed string or bracket), or None."""
+def _compile_error(text: str) -> tuple[int, str] | None:
+    """Return the 1-based line of the first compile error in ``text`` and its kind, or None.
+
+    The kind is ``"block"`` for a missing indented block (the line is then the
+    block's opener), ``"try"`` for a ``try`` without ``except`` or ``finally``
+    found at the end of the text, ``"end"`` for other errors about the end of the text (an unclosed string or
+    bracket, or any error on the last line of code), and ``""`` otherwise.
+    """
     try:
         compile(text, "<state>", "exec", dont_inherit=True)
     except SyntaxError as error:
-        at_end = bool(_AT_END.search(error.msg or "")) or (error.lineno or 1) >= _last_code_line(text)
-        return _syntax_error_line(error), at_end
+        message = error.msg or ""
+        last = _last_code_line(text)
+        at_end = (error.lineno or 1) >= last
+        kind = ""
+        if message.startswith("expected an indented block after") and _ON_LINE.search(message):
+            kind = "block"
+        elif (error.lineno or 1) > last and message.startswith("expected 'except' or 'finally'"):
+            kind = "try"
+        elif at_end or _AT_END.search(message):
+            kind = "end"
+        return _syntax_error_line(error), kind
     except (RecursionError, MemoryError, ValueError):
-        return 1, False
+        return 1, ""
+    return None
+
+
+def _first_code_line(text: str) -> int | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return number
     return None
 
 
@@ -342,11 +364,11 @@ class IncrementalSession:
     pyflakes: deleting lines can only create an undefined name if a deleted
     line bound a name that still occurs in the remaining lines where that
     binding was visible (its function or class, or anywhere for module-level
-    names), or was a star import, or was part of a string spanning lines or a
-    backslash continuation whose other lines survive (then the remaining lines
-    may tokenize differently, and a ``def`` line can end up inside a string).
-    While such a construct is partly deleted, every check runs pyflakes in
-    full. The other pyflakes errors in ``PYFLAKES_ERRORS`` are not created by
+    names), or was a star import, or was the first or last line of a string
+    spanning lines or of a backslash continuation whose other lines survive
+    (then the remaining lines may tokenize differently, and a ``def`` line can
+    end up inside a string). While such a construct is cut, every check runs
+    pyflakes in full. The other pyflakes errors in ``PYFLAKES_ERRORS`` are not created by
     removing whole lines. So after the last clean state, pyflakes runs only
     when such a name exists, on a module assembled from cached per-region
     syntax trees. When every such name was local to a function or class and
@@ -358,7 +380,7 @@ class IncrementalSession:
     def __init__(self, program: Program, *, use_pyflakes: bool):
         self._program = program
         self._use_pyflakes = use_pyflakes
-        self._compiled: dict[tuple[int, str], tuple[int, bool] | None] = {}
+        self._compiled: dict[tuple[int, str], tuple[int, str] | None] = {}
         self._trees: dict[tuple[int, str], list[ast.stmt]] = {}
         self._definition_index: dict[tuple[int, str], dict[int, ast.stmt]] = {}
         # How many surviving lines mention each identifier, and which lines survive.
@@ -373,8 +395,7 @@ class IncrementalSession:
         # Strings spanning lines (and backslash continuations) of which some
         # lines survive: while there are any, lines may play other roles than
         # in the original program, and pyflakes checks everything.
-        self._span_alive = Counter(program.token_spans.values())
-        self._broken_spans = 0
+        self._broken_spans: set[tuple[int, int]] = set()
         # Whether the last clean state compiled region by region.
         self._regions_valid = True
         self._last_check_by_regions = True
@@ -400,7 +421,7 @@ class IncrementalSession:
         lines = self._program.lines
         return "\n".join([lines[index] for index in members])
 
-    def _syntax_error(self, region: int, text: str) -> tuple[int, bool] | None:
+    def _syntax_error(self, region: int, text: str) -> tuple[int, str] | None:
         key = (region, text)
         try:
             return self._compiled[key]
@@ -454,6 +475,13 @@ class IncrementalSession:
         by_region = {region: (members, text)
                      for (region, members), text in zip(regions, texts, strict=True)}
         nodes: dict[int, ast.stmt] = {}
+        # A surviving star import turns undefined names into warnings, so the
+        # top-level statements holding one are checked along with the units.
+        star_regions = {region_of[index] for index in self._program.star_import_lines
+                        if self._alive[index]}
+        for region in star_regions & by_region.keys():
+            for statement in self._tree(region, by_region[region][1]):
+                nodes[id(statement)] = statement
         for first, _last in sorted(units):
             region = region_of[first]
             if region not in by_region:
@@ -494,7 +522,7 @@ class IncrementalSession:
             if index in program.star_import_lines:
                 return set(), set()
             span = program.token_spans.get(index)
-            if span is not None and any(
+            if span is not None and index in span and any(
                 alive[other] and other not in pending for other in range(span[0], span[1] + 1)
             ):
                 return set(), set()
@@ -518,13 +546,7 @@ class IncrementalSession:
                 return set(), set()
             units.add(span)
             names.add(name)
-        if not names:
-            return None
-        # A surviving star import turns undefined names into warnings anywhere,
-        # which a check of the units alone would not see.
-        if any(alive[index] for index in program.star_import_lines):
-            return set(), set()
-        return units, names
+        return (units, names) if names else None
 
     def _first_region_error(self, regions: list[tuple[int, list[int]]],
                             texts: list[str], remaining: list[int]) -> list[int] | None:
@@ -535,14 +557,31 @@ class IncrementalSession:
             if error is None:
                 texts.append(text)
                 continue
-            line, at_end = error
-            if at_end or not _starts_statement(text):
+            line, kind = error
+            if not _starts_statement(text) or kind == "end":
+                return self._check_whole(remaining)
+            later_texts = [self._region_text(later) for _region, later in regions[position + 1:]]
+            # The next region with code; regions of comments and blank lines do not count.
+            following = next((number for number, later_text in enumerate(later_texts)
+                              if _first_code_line(later_text) is not None), None)
+            if following is not None and not _starts_statement(later_texts[following]):
+                # An indented or else-like next line would continue this region.
+                return self._check_whole(remaining)
+            if kind == "try" and following is None:
+                # Reported at the end of the whole text.
                 return self._check_whole(remaining)
             # Tokenizer errors further on take precedence in a whole-file
             # compile, so the later regions must compile too.
-            for later, later_members in regions[position + 1:]:
-                if self._syntax_error(later, self._region_text(later_members)) is not None:
+            for (later, _members), later_text in zip(regions[position + 1:], later_texts,
+                                                     strict=True):
+                if self._syntax_error(later, later_text) is not None:
                     return self._check_whole(remaining)
+            if kind == "try" and following is not None:
+                # A whole-file compile reports a try without handlers at the
+                # next statement, the first line of code of the next region.
+                next_members = regions[position + 1 + following][1]
+                next_line = _first_code_line(later_texts[following]) or 1
+                return _map_lines([next_line], next_members)
             return _map_lines([line], members)
         return None
 
@@ -600,11 +639,12 @@ class IncrementalSession:
             self._word_lines.subtract(words[index])
             self._module_bindings.subtract(name for name, span in binds[index] if span is None)
             self._alive[index] = 0
-            span = self._program.token_spans.get(index)
-            if span is not None:
-                self._span_alive[span] -= 1
-        self._broken_spans = sum(
-            1 for (first, last), alive in self._span_alive.items() if 0 < alive <= last - first
-        )
+        alive = self._alive
+        for span in {self._program.token_spans.get(index) for index in removed} - {None}:
+            first, last = span
+            if (not alive[first] or not alive[last]) and any(alive[first:last + 1]):
+                self._broken_spans.add(span)
+            else:
+                self._broken_spans.discard(span)
         self._clean = True
         self._regions_valid = self._last_check_by_regions

@@ -58,7 +58,9 @@ class Program:
     identifiers a line mentions (in code, strings or comments).
     ``token_spans`` maps each line of a string that spans lines, or of lines
     joined by a backslash, to the (first, last) lines of that construct:
-    deleting part of it can change how the remaining lines are tokenized.
+    deleting its first or last line while other lines of it survive changes
+    how the remaining lines are tokenized (deleting a middle line of a string
+    only changes the string).
     """
 
     text: str
@@ -249,9 +251,18 @@ def _all_arguments(arguments: ast.arguments) -> list[ast.arg]:
 
 def _token_spans(text: str, lines: list[str]) -> dict[int, tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    fstring_starts: list[int] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.start[0] != token.end[0] and token.type != tokenize.NL:
+            kind = tokenize.tok_name[token.type]
+            # Python 3.12+ splits f-strings into parts; their span is start to end.
+            if kind == "FSTRING_START":
+                fstring_starts.append(token.start[0] - 1)
+            elif kind == "FSTRING_END" and fstring_starts:
+                first = fstring_starts.pop()
+                if first != token.end[0] - 1:
+                    spans.append((first, token.end[0] - 1))
+            elif kind not in {"NL", "FSTRING_MIDDLE"} and token.start[0] != token.end[0]:
                 spans.append((token.start[0] - 1, token.end[0] - 1))
     except (tokenize.TokenError, SyntaxError):
         spans.append((0, len(lines) - 1))
