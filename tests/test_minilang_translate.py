@@ -136,6 +136,13 @@ EXPECTED = {
         '  case (Suc m) then show ?case by (simp add: s)\nqed', {}, "translated",
         "INDUCT n\nNEXT VARS m\nEND WITH Suc s\n",
     ),
+    "consider_in_have": (
+        'lemma "Q"\nproof -\n  consider "A" | "B" by blast\n  then have "C"\n  proof cases\n'
+        '    assume a: "A"\n    then show ?thesis by simp\n  next\n    assume "B"\n'
+        '    then show ?thesis by auto\n  qed\n  then show ?thesis by blast\nqed', {}, "translated",
+        'HAVE fact2: "C"\n  CONSIDER fact0: "A" | fact1: "B" END\n  CONFIG a = fact0\n  NEXT WITH fact0\n'
+        "END WITH fact1\nEND WITH fact2\n",
+    ),
     "two_shows_become_haves": (
         'lemma "A ∧ B"\nproof (rule conjI)\n  have h: "C" by simp\n  show "A" using h by auto\n'
         '  show "B" by (simp add: b)\nqed', {}, "translated",
@@ -172,6 +179,8 @@ def test_expected_translation(name):
     ('lemma "P"\nproof (nominal_induct x rule: foo)\n  case a\n  show ?case by simp\nqed', "nominal_induct"),
     ('lemma "P"\nproof -\n  consider "A" | "B" by blast\n  then have "C" by auto\n'
      "  show ?thesis by simp\nqed", "consider_fact_reused"),
+    ('lemma "P"\nproof -\n  consider "A" | "B" by blast\n  then show ?thesis\n  proof cases\n'
+     "    show ?thesis sorry\n  qed\nqed", "consider_fact_reused"),
 ])
 def test_unsupported_reasons(source, reason):
     result = translate_one(source)

@@ -143,17 +143,22 @@ def goal_thesis(span: Span) -> str | None:
     return None
 
 
-def labelled_branch(label: str, branch: list[Token]) -> str:
-    """Print a consider branch with its ``(label)`` turned into a fact name: ``x where a: "P"``."""
+def labelled_branch(label: str, branch: list[Token]) -> tuple[str, str]:
+    """Print a consider branch with ``label`` as its fact name: ``x where a: "P"``.
+
+    Returns the text and the branch's fact name. A name already written in
+    the branch wins over ``label``; with neither, the name is empty.
+    """
     text = join_tokens(branch)
-    if not label:
-        return text
     where = next((i for i, t in enumerate(branch) if t.kind == "keyword" and t.text == "where"), None)
     props = branch[where + 1:] if where is not None else branch
-    if part_name(props) is not None:
-        return text
+    written = part_name(props)
+    if written is not None:
+        return text, written
+    if not label:
+        return text, ""
     head = join_tokens(branch[:where + 1]) + " " if where is not None else ""
-    return f"{head}{label}: {join_tokens(props)}"
+    return f"{head}{label}: {join_tokens(props)}", label
 
 
 def consider_branches(tokens: list[Token]) -> list[tuple[str, list[Token]]]:

@@ -248,7 +248,9 @@ class _Translator:
         self.features: list[str] = []
         self.claims: list[tuple[int, str, str]] = []
         # Branch count of a multi-branch 'consider' whose 'proof cases' comes next.
-        self._pending_consider: int | None = None
+        # Branch count and operations of a multi-branch 'consider' whose
+        # 'proof cases' comes next; the operations open that proof's goal.
+        self._pending_consider: tuple[list[str], list[Op]] | None = None
 
     # ------------------------------------------------------------------ helpers
     def approximate(self, what: str) -> None:
@@ -504,12 +506,18 @@ class _Translator:
             raise Unsupported(reason="next_without_split", span=proof.method)
         consider = self._pending_consider if kind == "consider" else None
         self._pending_consider = None
-        if consider is not None and len(branches) != consider:
-            raise Unsupported(reason="consider_fact_reused", span=proof.method,
-                              detail="branch count differs from 'consider'")
+        branch_facts: list[str] = []
+        if consider is not None:
+            branch_facts, consider_ops = consider
+            if len(branches) != len(branch_facts):
+                raise Unsupported(reason="consider_fact_reused", span=proof.method,
+                                  detail="branch count differs from 'consider'")
+            ops += consider_ops
         for index, branch in enumerate(branches):
             branch_frame = _Frame(frame.thesis)
-            branch_ops, branch_closer = self.body(branch, branch_frame, split=kind in ("split", "consider"))
+            branch_fact = branch_facts[index] if branch_facts else ""
+            branch_ops, branch_closer = self.body(branch, branch_frame, split=kind in ("split", "consider"),
+                                                  branch_fact=branch_fact)
             ops += branch_ops
             if index + 1 < len(branches):
                 variables = _case_variables(branches[index + 1]) if kind == "split" else ""
@@ -530,11 +538,12 @@ class _Translator:
 
     # -------------------------------------------------------------------- body
     def body(self, steps: list[Step], frame: _Frame, *, split: bool = False, state: _Body | None = None,
-             closing: int | None = None) -> tuple[list[Op], _Closer]:
+             closing: int | None = None, branch_fact: str = "") -> tuple[list[Op], _Closer]:
         """Translate the steps of one branch (no ``next`` inside).
 
         ``closing`` is the index of the claim to inline; by default the show or
-        thus that closes the branch.
+        thus that closes the branch. ``branch_fact`` names the fact of a
+        CONSIDER branch, which an ``assume`` in the branch refers to.
         """
         ops: list[Op] = []
         closer = _Closer()
@@ -549,6 +558,11 @@ class _Translator:
             kind = step.kind
             command = step.command
             span = step.span
+            if branch_fact and command == "assume":
+                # The CONSIDER branch already put this fact into the context.
+                ops += self.branch_assumption(step, branch_fact, state)
+                position += 1
+                continue
             if command in ("fix", "assume", "presume") or (command == "case" and not split):
                 self.intro(step, state, intro_vars, intro_configs, is_case=command == "case")
                 position += 1
@@ -600,6 +614,11 @@ class _Translator:
                 raise Unsupported(reason="unknown_command", span=span, detail=command or span.tokens[0].text)
             position += 1
         return ops, closer
+
+    def branch_assumption(self, step: Step, branch_fact: str, state: _Body) -> list[Op]:
+        parts = statement_parts(step.span.argument_tokens())
+        state.last_facts = [branch_fact]
+        return [Op("CONFIG", f"{name} = {branch_fact}") for name, _ in parts if name]
 
     def intro(self, step: Step, state: _Body, variables: list[str], configs: list[Op], *, is_case: bool) -> None:
         span = step.span
@@ -794,19 +813,28 @@ class _Translator:
             text, names = self.name_statement(branches[0][1], state, obtain=True)
             state.last_facts = names
             return [Op("CONSIDER", text), *inner_ops, inner_closer.render("END")]
+        # The case analysis must be the next claim's 'proof cases'; the CONSIDER
+        # then opens that claim's proof, whether the claim is inlined or a HAVE.
         following = steps[position + 1:]
-        closing = _closing_claim(steps)
         uses = [s for s in following if s.kind in ("claim", "chain", "calc", "braces")]
-        closing_step = steps[closing] if closing is not None else None
         consumer = uses[0] if uses else None
         if consumer is not None and consumer.kind == "chain" and consumer.command == "then" and len(uses) > 1:
             consumer = uses[1]
-        if consumer is None or consumer is not closing_step or not _uses_proof_cases(consumer):
+        if consumer is None or not _uses_proof_cases(consumer):
             raise Unsupported(reason="consider_fact_reused", span=span)
-        self._pending_consider = len(branches)
-        text = " | ".join(labelled_branch(label, branch) for label, branch in branches)
+        texts: list[str] = []
+        names: list[str] = []
+        for label, branch in branches:
+            text, name = labelled_branch(label, branch)
+            if not name:
+                name = self.fresh_fact()
+                text, _ = labelled_branch(name, branch)
+            texts.append(text)
+            names.append(name)
+        consider_ops = [Op("CONSIDER", " | ".join(texts)), *inner_ops, inner_closer.render("END")]
+        self._pending_consider = (names, consider_ops)
         state.last_facts = []
-        return [Op("CONSIDER", text), *inner_ops, inner_closer.render("END")]
+        return []
 
     def braces(self, step: Step, frame: _Frame, state: _Body) -> list[Op]:
         """Translate ``{ fix x assume a: A ... have P }`` into ``HAVE P if a: A for x``."""
