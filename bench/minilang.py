@@ -160,11 +160,10 @@ Approximations among the approximate proofs (a proof may have several):
 
 {markdown_table(["approximation", "proofs"], approximation_rows)}
 
-With `--tactics keep --scripts structured`: {_percent(alternative['covered_rate'])} translated or
-approximate ({alternative['statuses'].get('translated', 0)} translated,
-{alternative['statuses'].get('approximate', 0)} approximate).
-Minilang output is {default['size']['median_ratio']} times the Isar proof's token count (median over
-translated proofs, default policies).
+With `--tactics keep --scripts structured`, {_percent(alternative['covered_rate'])} are translated or
+approximate ({alternative['statuses'].get('translated', 0)} translated, {alternative['statuses'].get('approximate', 0)} approximate).
+The Minilang output has {default['size']['median_ratio']} times as many tokens as the Isar proof
+(median over the proofs with output, default policies).
 
 PISA test theorems in the sample (`fixtures/minilang/pisa_sample.jsonl`, the {pisa_total}
 theorems of the PISA test list that lie in these files): {pisa_found} located by their
