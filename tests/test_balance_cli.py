@@ -66,7 +66,7 @@ def test_json_has_stable_keys(cli):
                             "canonical", "elementary", "elementary_count", "added_species",
                             "checks", "warnings"]
     assert record["canonical"] == {"rule": "min_total_then_lex", "total": 15, "ties": False,
-                                   "optima": 1}
+                                   "optima": 1, "certified": True}
     assert record["checks"]["N"] == [6, 6]
     assert record["species"][0] == {"text": "Cu", "side": "reactant", "coefficient": 2,
                                     "composition": {"Cu": 1}, "charge": 0, "phase": None,

@@ -69,10 +69,18 @@ def test_subset_limit_raises_search_limit(monkeypatch):
     assert caught.value.code == "E_SEARCH_LIMIT"
 
 
-def test_node_limit_raises_search_limit(monkeypatch):
+def test_work_limit_falls_back_to_milp(monkeypatch):
     import toolbox.algos.balance.search as search
 
-    monkeypatch.setattr(search, "NODE_LIMIT", 3)
-    with pytest.raises(NoBalanceError) as caught:
-        balance("O2 + O3 + C + NO + N2O + NO2 + N2O4 -> CO + CO2 + N2")
-    assert caught.value.code == "E_SEARCH_LIMIT"
+    monkeypatch.setattr(search, "WORK_LIMIT", 3)
+    result = balance("O2 + O3 + C + NO + N2O + NO2 + N2O4 -> CO + CO2 + N2")
+    assert result.text() == "O2 + O3 + 7 C + NO + N2O + NO2 + N2O4 -> CO + 6 CO2 + 3 N2"
+    assert not result.certified
+    assert "W_NOT_CERTIFIED" in [code for code, _ in result.warnings]
+    assert result.to_dict()["canonical"]["ties"] is None
+
+
+def test_milp_incumbent_lets_exact_search_finish():
+    result = balance("Au1000Cu1000 + HNO3 -> Au + Cu(NO3)2 + NO + NO2 + N2O + H2O")
+    assert result.certified
+    assert result.total == 6007

@@ -39,5 +39,6 @@ class NoBalanceError(BalanceError):
 
     Codes: E_ONE_SIDED_ELEMENT, E_CHARGE_IMBALANCE, E_NO_BALANCE, E_SUPERFLUOUS,
     E_WRONG_SIDE, E_NO_POSITIVE, E_NOT_BALANCED (``--check`` found the given
-    coefficients wrong), E_SEARCH_LIMIT (the minimal-sum search gave up).
+    coefficients wrong), E_SEARCH_LIMIT (too many species subsets for the elementary
+    reactions, or no balance from the exact search nor the MILP fallback).
     """

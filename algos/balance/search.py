@@ -23,11 +23,18 @@ from math import gcd, lcm
 from toolbox.algos.balance.errors import NoBalanceError
 from toolbox.algos.balance.kernel import Echelon, nullspace, reduced_echelon
 
-__all__ = ["MinimalSum", "elementary_reactions", "minimal_sum"]
+__all__ = ["MinimalSum", "SearchLimitError", "elementary_reactions", "minimal_sum"]
 
-# Upper bounds on the work of one search; reaching one raises E_SEARCH_LIMIT.
+# Upper bounds on the work of one search. SUBSET_LIMIT caps the species subsets tested
+# for elementary reactions (E_SEARCH_LIMIT). WORK_LIMIT caps the nodes and bound
+# evaluations of one minimal-sum search; reaching it raises SearchLimitError, after
+# which the solver may retry with a MILP incumbent.
 SUBSET_LIMIT = 200_000
-NODE_LIMIT = 2_000_000
+WORK_LIMIT = 200_000
+
+
+class SearchLimitError(NoBalanceError):
+    """The minimal-sum search reached WORK_LIMIT before it could prove its answer."""
 
 
 def elementary_reactions(
@@ -157,9 +164,7 @@ class _Search:
         self._branch(0, numerators, 0, 0)
 
     def _branch(self, depth: int, numerators: list[int], free_sum: int, scaled_total: int) -> None:
-        self.nodes += 1
-        if self.nodes > NODE_LIMIT:
-            self._give_up()
+        self._count()
         budget = self.best_total - self.pivot_floor - free_sum
         slack = budget - self.rest_floor[depth]
         if slack < 0:
@@ -224,9 +229,7 @@ class _Search:
                 limit = self.best_total * self.scale
                 if self._relaxed_total(depth, numerators, scaled_total, value) > limit:
                     break
-                self.nodes += 1
-                if self.nodes > NODE_LIMIT:
-                    self._give_up()
+                self._count()
                 self.values[depth] = value
                 shifted = [n + a[depth] * value
                            for n, a in zip(numerators, self.coefficients, strict=True)]
@@ -266,6 +269,7 @@ class _Search:
     def _relaxed_total(self, depth: int, numerators: list[int], scaled_total: int,
                        value: int) -> Fraction:
         """Return the smallest scaled total with column ``depth`` at ``value``, last column real."""
+        self._count()
         last = depth + 1
         lowest: Fraction = Fraction(self.lower[self.free[last]])
         highest: Fraction | None = None
@@ -280,11 +284,13 @@ class _Search:
         chosen = highest if weight < 0 and highest is not None else lowest
         return scaled_total + self.weights[depth] * value + weight * chosen
 
-    def _give_up(self) -> None:
-        message = (f"the minimal-sum search visited {NODE_LIMIT} nodes without finishing; "
-                   "the coefficients are too large for an exhaustive search, so use --all "
-                   "to list the elementary reactions instead")
-        raise NoBalanceError(message, code="E_SEARCH_LIMIT")
+    def _count(self) -> None:
+        self.nodes += 1
+        if self.nodes > WORK_LIMIT:
+            message = (f"the minimal-sum search reached its limit of {WORK_LIMIT} steps before "
+                       "proving the smallest total; the coefficients are too large for an "
+                       "exhaustive search, so use --all to list the elementary reactions")
+            raise SearchLimitError(message, code="E_SEARCH_LIMIT")
 
     def _value_range(self, depth: int, numerators: list[int], scaled_total: int,
                      budget: int) -> tuple[int, int]:

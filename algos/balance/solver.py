@@ -15,7 +15,9 @@ Balances are the integer vectors ``x`` with ``A x = 0`` and every ``x >= 1``.
   coefficient vector in input order; warnings W_NOT_UNIQUE and W_TIE say so.
 
 The matrix, the kernel and the search use Python integers only, and the result
-is checked against ``A x = 0`` before it is returned.
+is checked against ``A x = 0`` before it is returned. Only when the exact search
+reaches its work limit twice is the balance taken from scipy's MILP solver; it is
+still checked exactly, and ``certified`` is False with warning W_NOT_CERTIFIED.
 
 References
 ----------
@@ -41,7 +43,12 @@ from toolbox.algos.balance.parser import (
     parse_species,
 )
 from toolbox.algos.balance.render import Term, format_reaction
-from toolbox.algos.balance.search import elementary_reactions, minimal_sum
+from toolbox.algos.balance.search import (
+    MinimalSum,
+    SearchLimitError,
+    elementary_reactions,
+    minimal_sum,
+)
 
 __all__ = ["MEDIA", "Balance", "Check", "balance", "check"]
 
@@ -65,11 +72,13 @@ class Balance:
     rule: str
     total: int
     optima: int = 1
-    """Number of balances that share the smallest total (1 when unique)."""
+    """Number of balances that share the smallest total (1 when unique, 0 when unknown)."""
     elementary: list[list[Term]] = field(default_factory=list)
     elementary_count: int = 0
     added: list[Species] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    certified: bool = True
+    """False when the smallest total comes from the MILP fallback and is not proved."""
 
     def text(self, style: str = "text") -> str:
         return format_reaction(self.terms, style)
@@ -93,8 +102,10 @@ class Balance:
             "nullity": self.nullity,
             "rank": self.rank,
             "unique": self.rule == RULE_UNIQUE,
-            "canonical": {"rule": self.rule, "total": self.total, "ties": self.optima > 1,
-                          "optima": self.optima},
+            "canonical": {"rule": self.rule, "total": self.total,
+                          "ties": self.optima > 1 if self.certified else None,
+                          "optima": self.optima if self.certified else None,
+                          "certified": self.certified},
             "elementary": [
                 {"coefficients": [t.coefficient for t in reaction],
                  "text": format_reaction(reaction, style)}
@@ -397,7 +408,7 @@ def _several(
         raise NoBalanceError(message, code="E_NO_POSITIVE", details={"species": never})
 
     feasible = [sum(column) for column in zip(*rays, strict=True)]
-    best = minimal_sum(split_echelon, lower, feasible)
+    best, certified = _search_minimal_sum(split_echelon, split_columns, lower, feasible)
     vector = _merge_sides(best.vector, count, len(added))
     terms = _terms(equation, added, vector)
     nullity = len(columns) - rank
@@ -406,17 +417,42 @@ def _several(
     balance_ = Balance(
         equation, terms, rows, nullity, rank, RULE_MIN_TOTAL, sum(abs(v) for v in vector),
         best.optima, elementary, len(rays), [t.species for t in terms if t.species in added],
+        certified=certified,
     )
     message = (f"{equation.text!r} has {nullity} independent reactions (nullity {nullity}) and "
                f"{len(rays)} elementary ones; shown is the balance with the smallest total "
                f"coefficient sum ({balance_.total}); any positive combination of the elementary "
                "reactions (--all) also balances")
     balance_.warnings.append(("W_NOT_UNIQUE", message))
+    if not certified:
+        message = ("the exact search hit its work limit, so the balance shown comes from "
+                   "scipy's MILP solver: it is checked exactly, but its minimal total and "
+                   "tie-break are not proved")
+        balance_.warnings.append(("W_NOT_CERTIFIED", message))
     if best.optima > 1:
         message = (f"{best.optima} balances share the smallest total {balance_.total}; "
                    "shown is the one with the lexicographically smallest coefficients in input order")
         balance_.warnings.append(("W_TIE", message))
     return balance_
+
+
+def _search_minimal_sum(echelon, columns, lower, feasible) -> tuple[MinimalSum, bool]:
+    """Run the exact search; past its work limit, retry from a MILP incumbent.
+
+    Returns the result and whether it is proved (True unless the MILP answer had
+    to be used as it is).
+    """
+    try:
+        return minimal_sum(echelon, lower, feasible), True
+    except SearchLimitError:
+        from toolbox.algos.balance.milp import milp_candidate
+
+        candidate = milp_candidate(columns, lower)
+    try:
+        # A tight incumbent lets the exact search prune far more.
+        return minimal_sum(echelon, lower, candidate), True
+    except SearchLimitError:
+        return MinimalSum(candidate, sum(candidate), 0), False
 
 
 def _merge_sides(vector: Sequence[int], count: int, added: int) -> list[int]:
