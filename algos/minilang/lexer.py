@@ -160,7 +160,7 @@ def tokenize(text: str, keywords: Keywords, start: int = 0) -> list[Token]:
             elif kind == "punct":
                 kind = "keyword" if text[position:end] in symbolic else "error"
         elif char == "(" and text.startswith("(*", position):
-            end, kind = _scan_nested(text, position, _COMMENT_MARK, "(*", "comment")
+            end, kind = _scan_nested(text, position, _COMMENT_MARK, "comment")
         elif char == '"':
             match = _STRING.match(text, position)
             end, kind = (match.end(), "string") if match else (length, "error")
@@ -171,7 +171,7 @@ def tokenize(text: str, keywords: Keywords, start: int = 0) -> list[Token]:
             close = text.find("*}", position + 2)
             end, kind = (close + 2, "verbatim") if close >= 0 else (length, "error")
         elif char == "‹" or (char == "\\" and text.startswith("\\<open>", position)):
-            end, kind = _scan_nested(text, position, _CARTOUCHE_MARK, "", "cartouche")
+            end, kind = _scan_nested(text, position, _CARTOUCHE_MARK, "cartouche")
         elif char == "\\" and _FORMAL_COMMENT.match(text, position):
             end, kind = _scan_formal_comment(text, position)
         elif char == "-" and (match := _LEGACY_COMMENT.match(text, position)):
@@ -213,7 +213,7 @@ def _scan_word(
     return end, kind
 
 
-def _scan_nested(text: str, position: int, marks: re.Pattern[str], _open: str, kind: str) -> tuple[int, str]:
+def _scan_nested(text: str, position: int, marks: re.Pattern[str], kind: str) -> tuple[int, str]:
     """Scan a nested comment or cartouche that starts at ``position``."""
     depth = 0
     for match in marks.finditer(text, position):
@@ -233,7 +233,7 @@ def _scan_formal_comment(text: str, position: int) -> tuple[int, str]:
     space = _SPACE.match(text, start)
     cursor = space.end() if space else start
     if text.startswith("\\<open>", cursor) or text.startswith("‹", cursor):
-        end, kind = _scan_nested(text, cursor, _CARTOUCHE_MARK, "", "cartouche")
+        end, kind = _scan_nested(text, cursor, _CARTOUCHE_MARK, "cartouche")
         return end, ("formal_comment" if kind == "cartouche" else "error")
     return start, "error"
 
@@ -246,7 +246,7 @@ def _scan_legacy_comment(text: str, cursor: int) -> tuple[int, str]:
     if text[cursor] == "{":
         close = text.find("*}", cursor + 2)
         return (close + 2, "formal_comment") if close >= 0 else (len(text), "error")
-    end, kind = _scan_nested(text, cursor, _CARTOUCHE_MARK, "", "cartouche")
+    end, kind = _scan_nested(text, cursor, _CARTOUCHE_MARK, "cartouche")
     return end, ("formal_comment" if kind == "cartouche" else "error")
 
 
