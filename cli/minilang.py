@@ -96,11 +96,13 @@ def translate_command(
     common.configure(quiet=quiet, verbose=verbose)
     from toolbox.algos.minilang.corpus import CorpusReport, proof_record
     from toolbox.algos.minilang.translate import Options
+    from toolbox.io.writers import JsonlWriter
 
     policy = Options(tactics=tactics, scripts=scripts, strict=strict)
     report = CorpusReport()
     skipped = 0
     with open_output(output) as out:
+        records = JsonlWriter(out)
         for file in _translate_all(paths, policy):
             report.add(file)
             if file.theory is None:
@@ -108,9 +110,7 @@ def translate_command(
                 continue
             for result in file.results:
                 if output_format == "jsonl":
-                    from toolbox.io.writers import to_json
-
-                    out.write(to_json(proof_record(file, result, policy)) + "\n")
+                    records.write(proof_record(file, result, policy))
                 else:
                     out.write(_text_block(file.name, result))
     statuses = report.statuses
