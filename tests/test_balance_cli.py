@@ -97,6 +97,13 @@ def test_json_error_record_and_status(cli):
     ("NaCl + H2O -> NaOH + HCl + O2", 1, "O2 must have coefficient 0"),
     ("H2O + O2 -> H2", 1, "2 H2O -> O2 + 2 H2"),
     ("H2O + C21H29N7O17P3 + C3H4O3 -> H + C2H2O4(CH2)2 + C21H30N7O17P3", 1, "negative"),
+    ("H2 ++ O2 -> H2O", 2, "empty species between '+' signs"),
+    ("(H2 + O2 -> H2O", 2, "never closed"),
+    ("1/2 O2 + H2 -> H2O", 2, "fractional coefficient"),
+    ("H2(x) + O2 -> H2O", 2, "unknown phase '(x)'"),
+    ("0 O2 + H2 -> H2O", 2, "coefficient 0"),
+    ("Fe^3+ + e- + e- -> Fe", 2, "listed twice"),
+    ("H2 + O2 -> H2O^+-", 2, "unexpected character '^'"),
 ])
 def test_errors_have_status_and_one_line(cli, equation, status, words):
     result = cli(["balance", equation])

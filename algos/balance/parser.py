@@ -189,15 +189,20 @@ def parse_equation(text: str, groups: dict[str, dict[str, int]] | None = None) -
 def _split_side(normal: str, start: int, end: int, spaced: bool, original: str) -> list[tuple[int, int]]:
     """Return the (start, end) index pairs of the terms between ``start`` and ``end``."""
     cuts = []
-    depth = 0
+    opened: list[int] = []
     for i in range(start, end):
         char = normal[i]
         if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth -= 1
-        elif char == "+" and depth == 0 and _is_separator(normal, i, start, end, spaced):
+            opened.append(i)
+        elif char in _CLOSE and opened:
+            opened.pop()
+        elif char == "+" and not opened and _is_separator(normal, i, start, end, spaced):
             cuts.append(i)
+    if opened:
+        # An unclosed bracket would swallow the '+' signs after it; report it here.
+        message = (f"'{normal[opened[0]]}' at column {opened[0] + 1} of {original!r} is never "
+                   f"closed; add '{_OPEN[normal[opened[0]]]}'")
+        raise EquationSyntaxError(message, code="E_BRACKETS")
     terms = []
     begin = start
     for cut in [*cuts, end]:
@@ -206,7 +211,7 @@ def _split_side(normal: str, start: int, end: int, spaced: bool, original: str) 
             s += 1
         while e > s and normal[e - 1].isspace():
             e -= 1
-        if s == e:
+        if s == e or normal[s] == "+":
             message = f"empty species between '+' signs in {original!r}; remove the extra '+'"
             raise EquationSyntaxError(message, code="E_SYNTAX")
         terms.append((s, e))
@@ -262,6 +267,10 @@ def _parse_term(
     groups: dict[str, dict[str, int]],
 ) -> Species:
     term = normal[start:end]
+    if re.match(r"\d+\s*/\s*\d+", term):
+        message = (f"fractional coefficient in {term!r}; coefficients are whole numbers, so "
+                   "multiply the equation through or leave the coefficient out")
+        raise EquationSyntaxError(message, code="E_SYNTAX")
     coefficient = None
     match = _COEFFICIENT.match(term)
     if match and match.end() < len(term) and not term[match.end()].isdigit():
