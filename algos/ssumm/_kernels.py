@@ -170,6 +170,8 @@ def _encode_block(count, pairs, superedge_bits, edge_bits, re1_rule):
     sparse = edge_bits * count
     if re1_rule and 2 * count < pairs:
         return sparse, 0
+    if superedge_bits > sparse:
+        return sparse, 0  # the entropy term is never negative, so dense > sparse
     dense = superedge_bits + _entropy_bits(count, pairs)
     if dense <= sparse:
         return dense, 1
