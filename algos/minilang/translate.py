@@ -103,7 +103,6 @@ REASONS = {
     "consider_fact_reused": "a 'consider' fact is used other than by the closing 'proof cases'",
     "subgoal_named_result": "a 'subgoal' binds its result to a name",
     "braces_not_ending_in_claim": "a '{ ... }' block does not end with a claim",
-    "goal_cases_underscore": "a goal_cases 'case' leaves a variable unnamed with '_'",
     "nominal_induct": "nominal_induct has no Minilang counterpart",
     "case_goal_not_closing": "'?case' is used by a claim that does not close its branch",
     "thesis_not_closing": "'?thesis' of a goal with several or 'obtains' conclusions is used "
@@ -572,9 +571,8 @@ class _Translator:
                     intro_vars, intro_configs = [], []
                 continue
             if command == "case":
+                # A '_' among the case variables is passed on: VARS keeps the default name for it.
                 case_name = _case_name(span)
-                if "_" in _case_variables([step]).split():
-                    raise Unsupported(reason="goal_cases_underscore", span=span)
                 state.last_facts = [case_name] if case_name else []
                 self.feature("case_names_kept")
             elif kind == "claim":
