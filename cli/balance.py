@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
@@ -115,16 +116,17 @@ def balance_command(
     return status
 
 
+@dataclass
 class _Settings:
-    def __init__(self, output_format: str, check_only: bool, groups: Any, medium: str | None,
-                 electrons: bool, list_all: bool, limit: int):
-        self.format = output_format
-        self.check_only = check_only
-        self.groups = groups
-        self.medium = medium
-        self.electrons = electrons
-        self.list_all = list_all
-        self.limit = limit
+    """Options of one run, passed to the per-equation functions."""
+
+    format: str
+    check_only: bool
+    groups: dict[str, dict[str, int]] | None
+    medium: str | None
+    electrons: bool
+    list_all: bool
+    limit: int
 
     @property
     def style(self) -> str:
@@ -143,7 +145,11 @@ def _batch_source(equation: str | None, input_path: str | None) -> str | None:
         raise common.CliError(message)
     if equation == "-":
         return "-"
-    if not _ARROW_CHARS.search(equation) and os.path.isfile(equation):
+    if _ARROW_CHARS.search(equation):
+        return None
+    # No arrow: an existing file, or something that looks like a path (so that a
+    # mistyped file name gets "file not found" rather than "no arrow").
+    if os.path.isfile(equation) or "/" in equation or equation.endswith((".txt", ".gz")):
         return equation
     return None
 

@@ -193,6 +193,12 @@ def test_positional_file_and_input_option_agree(cli, tmp_path):
     assert positional.stdout == option.stdout == "2 H2 + O2 -> 2 H2O\nN2 + 3 H2 -> 2 NH3\n"
 
 
+def test_mistyped_file_name_is_not_found(cli):
+    result = cli(["balance", "fixtures/balance/no-such-file.txt"])
+    assert result.exit_code == 2
+    assert "file not found" in result.stderr
+
+
 def test_demo_file_balances_completely(cli):
     result = cli(["balance", str(FIXTURES / "equations.txt")])
     assert result.exit_code == 0, result.stderr
