@@ -1,6 +1,6 @@
 """Exact searches over the balances of an equation with several independent reactions.
 
-Two problems are solved here, both in Python integers:
+Two problems are solved here, both exactly (Python integers and fractions):
 
 * :func:`elementary_reactions` lists the support-minimal balances, which are the
   extreme rays of the cone ``{x >= 0 : A x = 0}``. A set ``S`` of columns is the
@@ -9,8 +9,9 @@ Two problems are solved here, both in Python integers:
 * :func:`minimal_sum` finds the integer balance with the smallest total
   coefficient sum, and among those the lexicographically smallest vector in
   input order, by branch and bound over the free columns of the reduced echelon
-  form. Every point with a total at most the best one is visited, so the count
-  of tied optima is exact.
+  form. The last two free columns are scanned outwards from the optimum of the
+  linear relaxation. Every point with a total at most the best one is visited,
+  so the count of tied optima is exact.
 """
 
 from __future__ import annotations
