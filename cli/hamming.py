@@ -191,8 +191,11 @@ def _make_profile_function(method: str, alphabet: Alphabet, threads: int) -> Any
         if key not in chosen:
             if method == "auto":
                 union = np.unique(np.concatenate([job.codes for job in jobs]))
+                single = len(jobs) == 1
                 choice = choose_method(codes.size, jobs[0].codes.size, union.size,
-                                       table=alphabet.mismatch_table is not None)
+                                       table=alphabet.mismatch_table is not None,
+                                       pattern=jobs[0].codes if single else None,
+                                       text_sample=codes[:1 << 20] if single else None)
                 chosen[key] = choice.method
                 for job in jobs:
                     _announce(job, choice.method, choice.predicted)

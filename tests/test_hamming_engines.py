@@ -229,3 +229,13 @@ def test_shared_transforms_equal_oracle(case, count, seed):
 def test_shared_transforms_reject_mixed_lengths():
     with pytest.raises(HammingError, match="one length"):
         hamming_profiles([1, 2, 3], [[1], [1, 2]])
+
+
+def test_auto_considers_abrahamson_for_many_letters():
+    rng = np.random.default_rng(8)
+    text = rng.integers(0, 95, 1 << 20).astype(np.uint8)
+    pattern = text[100:1100].copy()
+    choice = choose_method(10**7, pattern.size, np.unique(pattern).size, pattern=pattern,
+                           text_sample=text)
+    assert choice.method == "abrahamson"
+    assert hamming_profile(text[:5000], pattern).tolist() == oracle(text[:5000], pattern).tolist()

@@ -53,14 +53,23 @@ def calibrate(n: int = 1 << 21, seed: int = 0) -> CostModel:
     transform_work = windows * 5 * length * math.log2(length) / (length - m + 1)
     planes = (4).bit_length()
 
-    # Pair counting alone: every letter light, on a 200-letter text.
-    wide = rng.integers(0, 200, n // 8).astype(np.uint8)
-    wide_pattern = wide[:m].copy()
-    letters, counts = np.unique(wide_pattern, return_counts=True)
-    text_counts = np.array([(wide == c).sum() for c in letters])
-    out = np.empty(wide.size - m + 1, dtype=np.int32)
-    no_heavy = letters[:0]
-    scatter = _best_of_three(lambda: abrahamson_matches(wide, wide_pattern, no_heavy, letters, out))
+    # Pair counting alone (every letter light) on a 200-letter text, at two
+    # pattern lengths, gives the per-window and per-pair parts of its cost.
+    wide = rng.integers(0, 200, n).astype(np.uint8)
+    scatter_times = []
+    for length in (16, m):
+        wide_pattern = wide[:length].copy()
+        letters, counts = np.unique(wide_pattern, return_counts=True)
+        text_counts = np.bincount(wide, minlength=256)[letters]
+        out = np.empty(wide.size - length + 1, dtype=np.int32)
+        seconds = _best_of_three(
+            lambda p=wide_pattern, o=out, light=letters: abrahamson_matches(
+                wide, p, light[:0], light, o)
+        )
+        scatter_times.append((seconds, float((counts * text_counts).sum()), out.size))
+    (short_time, short_pairs, short_windows), (long_time, long_pairs, _) = scatter_times
+    per_pair = max(1e-12, (long_time - short_time) / max(1.0, long_pairs - short_pairs))
+    per_scatter_window = max(1e-12, (short_time - short_pairs * per_pair) / short_windows)
 
     probe = dna[5000:5020].copy()
     filtering = _best_of_three(lambda: kmismatch_search(dna, probe, 3, method="filter"))
@@ -72,7 +81,8 @@ def calibrate(n: int = 1 << 21, seed: int = 0) -> CostModel:
         naive_window=per_window,
         bit_word=bits / (windows * planes * ((m + 126) // 64)),
         fft_point=fft / transform_work,
-        scatter=scatter / float((counts * text_counts).sum()),
+        scatter=per_pair,
+        scatter_window=per_scatter_window,
         filter=filtering / (n * 4),
         scan=scanning / CostModel(scan=1.0).scan_time(probe_windows, probe.size, 3, 4),
     )

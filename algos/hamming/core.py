@@ -35,7 +35,7 @@ from toolbox.algos.hamming.fft import (
     packed_matches,
     packed_matches_many,
 )
-from toolbox.algos.hamming.letters import pattern_letters
+from toolbox.algos.hamming.letters import dense_codes, pattern_letters
 from toolbox.algos.hamming.naive import naive_mismatches
 
 __all__ = [
@@ -99,12 +99,15 @@ def check_lengths(n: int, m: int) -> None:
 
 
 def choose_method(
-    n: int, m: int, letters: int, *, table: bool = False, costs: CostModel | None = None
+    n: int, m: int, letters: int, *, table: bool = False, costs: CostModel | None = None,
+    pattern: np.ndarray | None = None, text_sample: np.ndarray | None = None,
 ) -> Choice:
     """Return the engine with the lowest predicted time for these sizes.
 
     ``letters`` is the number of distinct pattern letters; ``table`` is true
-    for a non-equality matching rule, which only ``naive`` supports.
+    for a non-equality matching rule, which only ``naive`` supports. Given
+    the ``pattern`` and a ``text_sample`` (for its letter frequencies),
+    ``abrahamson`` is considered too.
     """
     costs = costs or load_costs()
     windows = max(1, n - m + 1)
@@ -117,8 +120,31 @@ def choose_method(
     }
     if letters.bit_length() <= MAX_PLANES:
         options["bitpacked"] = costs.bitpacked_time(windows, m, letters)
+    if pattern is not None and text_sample is not None and text_sample.size:
+        options["abrahamson"] = _abrahamson_time(costs, windows, pattern, text_sample)
     method = min(options, key=options.__getitem__)
     return Choice(method, options[method])
+
+
+def letter_transform_cost(costs: CostModel, m: int) -> float:
+    """Return the predicted seconds per text symbol of one more letter's FFT correlation."""
+    probe = 1 << 16
+    return (costs.fft_time(probe, m, 1) - costs.fft_time(probe, m, 0)) / probe
+
+
+def _abrahamson_time(
+    costs: CostModel, windows: int, pattern: np.ndarray, text_sample: np.ndarray
+) -> float:
+    m = pattern.size
+    heavy, light = split_heavy_letters(text_sample, pattern, costs.scatter,
+                                       letter_transform_cost(costs, m))
+    letters, pattern_counts = np.unique(pattern, return_counts=True)
+    text_counts = np.bincount(dense_codes(text_sample, letters), minlength=letters.size + 1)[1:]
+    is_light = np.isin(letters, light)
+    pairs = float((pattern_counts[is_light] * text_counts[is_light].astype(np.float64)).sum())
+    pairs *= windows / text_sample.size
+    transforms = costs.fft_time(windows, m, heavy.size) if heavy.size else 0.0
+    return transforms + windows * costs.scatter_window + pairs * costs.scatter
 
 
 def hamming_profile(
@@ -174,7 +200,8 @@ def hamming_profile(
     letters = pattern_letters(pattern_codes)
     if method == "auto":
         method = choose_method(text_codes.size, pattern_codes.size, letters.size,
-                               table=table is not None, costs=costs).method
+                               table=table is not None, costs=costs, pattern=pattern_codes,
+                               text_sample=text_codes[:1 << 20]).method
     return _run_engine(method, text_codes, pattern_codes, letters, table, threads,
                        costs or load_costs())
 
@@ -262,8 +289,8 @@ def _run_engine(
     elif method == "sumset":
         packed_matches(text, pattern, letters, out)
     else:
-        fft_per_symbol = costs.fft_time(1 << 16, m, 1) / (1 << 16)
-        heavy, light = split_heavy_letters(text, pattern, costs.scatter, fft_per_symbol)
+        heavy, light = split_heavy_letters(text, pattern, costs.scatter,
+                                           letter_transform_cost(costs, m))
         abrahamson_matches(text, pattern, heavy, light, out)
     np.subtract(m, out, out=out)
     return out

@@ -10,8 +10,8 @@ fitted constant per engine:
 * fft and sumset: ``fft_point`` seconds per point of a length-L real
   transform and log2(L) stage, times (transforms per block + 1)·L·log2(L),
   divided by the L - m + 1 windows per block.
-* abrahamson: the FFT term for the heavy letters plus ``scatter`` seconds per
-  light letter pair.
+* abrahamson: the FFT term for the heavy letters plus ``scatter_window``
+  seconds per window and ``scatter`` seconds per light letter pair.
 * filter (k-mismatch search): ``filter`` seconds per text symbol and piece,
   plus a naive verification of each expected chance candidate.
 * scan (k-mismatch search): ``scan`` seconds per symbol compared, with
@@ -43,7 +43,8 @@ class CostModel:
     naive_window: float = 1.5e-9
     bit_word: float = 2.5e-9
     fft_point: float = 4.0e-10
-    scatter: float = 6.6e-9
+    scatter: float = 1.0e-9
+    scatter_window: float = 2.5e-8
     filter: float = 1.4e-9
     scan: float = 4.0e-9
 
