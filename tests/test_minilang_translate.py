@@ -143,6 +143,11 @@ EXPECTED = {
         'HAVE fact2: "C"\n  CONSIDER fact0: "A" | fact1: "B" END\n  CONFIG a = fact0\n  NEXT WITH fact0\n'
         "END WITH fact1\nEND WITH fact2\n",
     ),
+    "braces_with_next": (
+        'lemma "Q"\nproof -\n  {\n    assume "A"\n    then have "B" by simp\n  next\n'
+        '    fix y\n    have "C y" by auto\n  }\n  then show ?thesis by blast\nqed', {}, "translated",
+        'HAVE fact1: "B" if fact0: "A" END WITH fact0\nHAVE fact2: "C y" for y END\nEND WITH fact2\n',
+    ),
     "two_shows_become_haves": (
         'lemma "A ∧ B"\nproof (rule conjI)\n  have h: "C" by simp\n  show "A" using h by auto\n'
         '  show "B" by (simp add: b)\nqed', {}, "translated",

@@ -835,7 +835,16 @@ class _Translator:
         return []
 
     def braces(self, step: Step, frame: _Frame, state: _Body) -> list[Op]:
-        """Translate ``{ fix x assume a: A ... have P }`` into ``HAVE P if a: A for x``."""
+        """Translate ``{ fix x assume a: A ... have P }`` into ``HAVE P if a: A for x``.
+
+        ``next`` inside braces closes the block and opens a new one, so each
+        part becomes its own HAVE.
+        """
+        if any(inner.kind == "next" for inner in step.body):
+            ops: list[Op] = []
+            for part in _split_branches(step.body):
+                ops += self.braces(Step("braces", step.span, body=part, close=step.close), frame, state)
+            return ops
         body = [s for s in step.body if s.kind != "diag"]
         claims = [i for i, s in enumerate(body) if s.kind in ("claim", "braces")]
         if not claims or body[claims[-1]].kind != "claim" or claims[-1] != len(body) - 1:
