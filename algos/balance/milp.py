@@ -1,7 +1,7 @@
 """Fallback search with scipy's MILP solver (HiGHS) for the hardest minimal-sum problems.
 
 The exact branch and bound in :mod:`toolbox.algos.balance.search` proves its
-answer, but its work grows with the size of the coefficients. When it gives
+result, but its work grows with the size of the coefficients. When it gives
 up, :func:`milp_candidate` asks HiGHS for the smallest total and then, one
 column at a time, for the lexicographically smallest vector with that total.
 HiGHS works in floating point, so every vector it returns is rounded and

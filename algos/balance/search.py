@@ -35,7 +35,7 @@ WORK_LIMIT = 200_000
 
 
 class SearchLimitError(NoBalanceError):
-    """The minimal-sum search reached WORK_LIMIT before it could prove its answer."""
+    """The minimal-sum search reached WORK_LIMIT before it could prove its result."""
 
 
 def elementary_reactions(
@@ -45,8 +45,8 @@ def elementary_reactions(
 
     ``columns`` are the species columns of the matrix (reactants positive,
     products negative). Supports listed in ``exclude`` (and their supersets) are
-    skipped; the redox completion uses this to drop a medium species balanced
-    against its own copy on the other side. Results are ordered by support
+    skipped. The redox completion excludes each medium species paired with its
+    own copy on the other side, because that pair is no reaction. Results are ordered by support
     size, then by total, then lexicographically.
     """
     count = len(columns)
@@ -129,6 +129,7 @@ class _Search:
                                                                      self.heads, strict=True))
             for k in range(len(self.free))
         ]
+
         self.pivot_floor = sum(self.lower[p] for p in echelon.pivots)
         self.targets = [self.lower[p] * h for p, h in zip(echelon.pivots, self.heads, strict=True)]
         depth_count = len(self.free)
@@ -152,6 +153,7 @@ class _Search:
             min([0, *(self.weights[k] for k in range(d, depth_count))])
             for d in range(depth_count + 1)
         ]
+
         self.best: list[int] = []
         self.best_total = 0
         self.optima = 0
@@ -204,7 +206,7 @@ class _Search:
         """Search the last two free columns, scanning outwards from the LP optimum.
 
         With the first of the two fixed at ``v``, the smallest total over a real-valued
-        second column is a convex function ``f(v)``; it is a lower bound of every
+        second column is a convex function ``f(v)``. It is a lower bound of every
         integer point with that ``v``. The scan starts at the minimiser of ``f`` and
         stops in each direction once ``f`` exceeds the best total, so no point with a
         total at most the best is skipped.
