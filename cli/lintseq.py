@@ -298,7 +298,8 @@ def _report(programs: int, sequences: int, failures: list[str], failed: int,
                     "use --failures PATH to list them all")
     if skipped:
         common.info(skipped.summary("input record"))
-    common.info(f"wrote {sequences} edit sequences for {programs - failed} of {programs} "
+    noun = "sequence" if sequences == 1 else "sequences"
+    common.info(f"wrote {sequences} edit {noun} for {programs - failed} of {programs} "
                 f"programs ({failed} failed)")
 
 
