@@ -155,8 +155,8 @@ def test_binary_like_text_never_raises():
 
 def test_keywords_from_imported_theory(tmp_path):
     (tmp_path / "Base.thy").write_text(
-        'theory Base imports Main keywords "my_goal" :: thy_goal % "proof" and "my_decl" :: thy_decl\n'
-        "begin\nend\n"
+        '(* no begin here *)\ntheory Base imports Main keywords "my_goal" :: thy_goal % "proof" and '
+        '"my_decl" :: thy_decl\nbegin\nend\n'
     )
     user = tmp_path / "User.thy"
     user.write_text('theory User imports Base begin\nmy_goal "P" by simp\nmy_decl foo\nlemma "Q" by simp\nend\n')

@@ -45,6 +45,10 @@ __all__ = [
 # theories) nests 10 levels.
 MAX_NESTING = 200
 
+# Characters read from an imported theory to find its header, before falling
+# back to the whole file.
+_HEADER_PROBE = 20_000
+
 _PROVE_KEEP = frozenset({"using", "unfolding", "supply", "including", "apply", "apply_end",
                          "defer", "prefer", "back"})
 
@@ -346,8 +350,12 @@ def imported_keywords(
             text = path.read_bytes().decode("utf-8", "surrogateescape")
         except OSError:
             continue
-        head = text[: text.find("begin") + 5] if "begin" in text else text[:20000]
-        own_commands, own_minor, own_imports = header_keywords(tokenize(head, builtin_keywords()))
+        # The header ends at the first 'begin' keyword token; a 'begin' inside a
+        # comment does not count, so the head is tokenised rather than searched.
+        tokens = tokenize(text[:_HEADER_PROBE], builtin_keywords())
+        if not any(token.is_keyword("begin") for token in tokens) and len(text) > _HEADER_PROBE:
+            tokens = tokenize(text, builtin_keywords())
+        own_commands, own_minor, own_imports = header_keywords(tokens)
         more_commands, more_minor = imported_keywords(own_imports, path.parent, cache, _depth + 1)
         own_commands.update(more_commands)
         own_minor |= more_minor
