@@ -6,10 +6,13 @@ import ast
 import difflib
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyflakes.checker import Checker
 
 from toolbox.algos.lintseq.diffs import (
@@ -302,3 +305,64 @@ def test_difflib_reference_behaviour_pinned():
     # The reference format is difflib's; this pins the header layout used above.
     rows = list(difflib.unified_diff(["a"], ["a", "b"], n=0, lineterm=""))
     assert rows[2:] == ["@@ -1,0 +2 @@", "+b"]
+
+
+# --- external linter output parsing (a stand-in pylint script) ---------------------------
+
+
+def test_pylint_output_filter(tmp_path, monkeypatch):
+    from toolbox.algos.lintseq.linters import PylintLinter
+
+    if Path(sys.executable).with_name("pylint").exists():
+        pytest.skip("a real pylint is installed next to the interpreter")
+    fake = tmp_path / "pylint"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "cat > /dev/null\n"
+        "echo '************* Module lintseq_state'\n"
+        "echo 'W|W0611|1|0|Unused import os'\n"
+        "echo 'C|C0114|1|0|Missing module docstring'\n"
+        "echo 'W|W0311|3|0|Bad indentation'\n"
+        "echo 'E|E0602|5|4|Undefined variable x'\n"
+        "echo \"E|E0001|9|0|Parsing failed: 'expected an indented block after 'if' "
+        "statement on line 7 (lintseq_state, line 9)'\"\n"
+        "exit 2\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert PylintLinter().lint_text("import os\n") == [3, 5, 7]
+
+
+# --- property: random programs built from valid blocks ------------------------------------
+
+BLOCKS = [
+    "x = 1",
+    "y = x + 2",
+    "def f(a, b=x):\n    \"\"\"Add.\n\n    Twice.\n    \"\"\"\n    c = a + b\n    if c > y:\n"
+    "        return c\n    else:\n        return -c",
+    "class K:\n    z = 3\n\n    def m(self):\n        return self.z + x",
+    "for i in range(3):\n    print(i, y)",
+    "try:\n    import json\nexcept ImportError:\n    json = None",
+    "s = \"\"\"multi\nline \\\nstring\"\"\"",
+    "# a comment",
+    "",
+    "w = [\n    x,\n    y,\n]",
+    "total = 0 + \\\n    x",
+    "def g():\n    global x\n    x = f(1, 2)\n    return [v for v in range(x) if v != y]",
+    "while x < 3:\n    x += 1\n    if x == 2:\n        break",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(blocks=st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=12),
+       seed=st.integers(0, 1000))
+def test_random_programs_clean_and_exact(blocks, seed):
+    source = "\n".join(blocks) + "\n"
+    try:
+        analyse_program(source)
+    except RecordError:
+        return  # only comments and blank lines
+    fast = generate_sequences(source, 0, Settings(seed=seed))[0]
+    slow = generate_sequences(source, 0, Settings(seed=seed), linter=_WholeTextPyflakes())[0]
+    assert fast.edits == slow.edits
+    _check_sequence(source, fast.edits, strict=False)

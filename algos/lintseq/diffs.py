@@ -1,9 +1,9 @@
 """Forward phase of LintSeq: turn backward states into insertion diffs, and replay them.
 
 Diff format of the LintSeq reference: each state is stripped as a whole and
-split with ``str.splitlines``; consecutive states go through
-``difflib.unified_diff(..., n=0, lineterm="")``; the ``---``/``+++`` header
-lines are dropped and the rest is joined with newlines, so one edit is one or
+split with ``str.splitlines``. Consecutive states go through
+``difflib.unified_diff(..., n=0, lineterm="")``, the ``---``/``+++`` header
+lines are dropped, and the rest is joined with newlines. So one edit is one or
 more hunks such as ``@@ -2,0 +3 @@`` followed by ``+`` lines, with no trailing
 newline. difflib's auto-junk heuristic can pair lines of sequences of 200 or
 more lines differently and emit ``-`` lines; the strict mode builds the hunks

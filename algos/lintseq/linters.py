@@ -34,7 +34,7 @@ __all__ = ["LINTER_NAMES", "IncrementalSession", "TextLinter", "TextSession", "m
 LINTER_NAMES = ("pyflakes", "syntax", "ruff", "pylint")
 
 _ON_LINE = re.compile(r"on line (\d+)")
-# Syntax errors caused by reaching the end of the text inside a construct; in a
+# Syntax errors caused by reaching the end of the text inside a construct. In a
 # longer text the construct may continue, so the error can move or vanish.
 # Errors detected on or after the last line of code are treated the same way.
 _AT_END = re.compile(r"never closed|unterminated triple-quoted|EOF|unexpected end")
@@ -175,7 +175,6 @@ class TextLinter:
     """A linter that reads a whole program text and returns flagged 1-based lines."""
 
     name = "text"
-    incremental = False
 
     def lint_text(self, text: str) -> list[int]:
         raise NotImplementedError
@@ -189,7 +188,6 @@ class SyntaxLinter(TextLinter):
     """``compile()`` only: syntax errors and the compiler's own checks."""
 
     name = "syntax"
-    incremental = True
 
     def lint_text(self, text: str) -> list[int]:
         with warnings.catch_warnings():
@@ -392,9 +390,10 @@ class IncrementalSession:
         # The original program may already hold pyflakes errors; until a state
         # has been checked in full, every check runs pyflakes on everything.
         self._clean = False
-        # Strings spanning lines (and backslash continuations) of which some
-        # lines survive: while there are any, lines may play other roles than
-        # in the original program, and pyflakes checks everything.
+        # Strings spanning lines (and backslash continuations) that lost their
+        # first or last line while other lines survive. While there are any,
+        # lines may play other roles than in the original program, so pyflakes
+        # checks everything.
         self._broken_spans: set[tuple[int, int]] = set()
         # Whether the last clean state compiled region by region.
         self._regions_valid = True
@@ -507,10 +506,10 @@ class IncrementalSession:
     def _pyflakes_scope(self, pending: set[int]) -> tuple[set[tuple[int, int]], set[str]] | None:
         """Return what pyflakes must check after removing ``pending``.
 
-        None: nothing can have changed. Otherwise (units, names): an empty
-        ``names`` means the whole module; else only undefined-name messages
-        about ``names`` inside the ``units`` (line spans of functions or
-        classes) can be new.
+        None means that no new error is possible. Otherwise the result is
+        (units, names). An empty ``names`` means that the whole module must be
+        checked. Else only undefined-name messages about ``names`` inside the
+        ``units`` (line spans of functions or classes) can be new.
         """
         if not self._clean or self._broken_spans:
             return set(), set()
@@ -588,7 +587,7 @@ class IncrementalSession:
     def check(self, remaining: list[int], pending: set[int]) -> list[int]:
         """Return the original indices of the flagged lines of the state ``remaining``.
 
-        ``pending`` holds the lines removed since the last committed clean state.
+        ``pending`` contains the lines removed since the last committed clean state.
         """
         self.calls += 1
         self._last_check_by_regions = True

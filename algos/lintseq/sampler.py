@@ -1,7 +1,7 @@
 """Backward phase of LintSeq: delete sampled lines and their dependents until empty.
 
 Each step picks one candidate line with probability proportional to its
-weight, deletes it with its indented block, then asks the linter about the
+weight, deletes it with its indented block, then runs the linter on the
 remaining program and deletes every flagged line (with its block) until the
 linter reports nothing. The union of those lines is one edit. Steps repeat
 until no candidate line is left or ``max_steps`` is reached.
