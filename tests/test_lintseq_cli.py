@@ -295,3 +295,25 @@ def test_help_lists_example(cli):
     result = cli(["lintseq", "--help"])
     assert result.exit_code == 0
     assert "toolbox lintseq fixtures/lintseq/tty.jsonl" in result.stdout
+
+
+def test_pool_reads_input_lazily():
+    # With two workers at most 4 chunks of 8 programs per worker are in
+    # flight, so the first result arrives long before the input is read.
+    from toolbox.algos.lintseq.batch import Task, run_tasks
+    from toolbox.algos.lintseq.generate import Settings
+
+    consumed = 0
+
+    def items():
+        nonlocal consumed
+        for number in range(10_000):
+            consumed += 1
+            yield number, Task(number, PROGRAM)
+
+    results = run_tasks(items(), Settings(linter="syntax"), workers=2, chunk_size=8)
+    first_key, first = next(results)
+    assert first_key == 0
+    assert first.sequences
+    assert consumed <= 2 * 4 * 8 + 8
+    results.close()
