@@ -366,3 +366,16 @@ def test_random_programs_clean_and_exact(blocks, seed):
     slow = generate_sequences(source, 0, Settings(seed=seed), linter=_WholeTextPyflakes())[0]
     assert fast.edits == slow.edits
     _check_sequence(source, fast.edits, strict=False)
+
+
+def test_unmappable_line_fails_record():
+    class OffByTen(PyflakesLinter):
+        def lint_text(self, text):
+            flagged = super().lint_text(text)
+            return [number + 10 for number in flagged]
+
+        def session(self, program):
+            return TextSession(self, program)
+
+    with pytest.raises(RecordError, match="cannot be mapped back"):
+        generate_sequences("x = 1\ny = x\nprint(y)\n", 0, Settings(), linter=OffByTen())

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from toolbox.algos.lintseq.errors import LinterUnavailableError
+from toolbox.algos.lintseq.errors import LinterUnavailableError, RecordError
 from toolbox.algos.lintseq.program import Program
 
 __all__ = ["LINTER_NAMES", "IncrementalSession", "TextLinter", "TextSession", "make_linter"]
@@ -315,11 +315,18 @@ def make_linter(name: str) -> TextLinter:
 
 
 def _map_lines(flagged: Iterable[int], remaining: list[int]) -> list[int]:
-    # A line number past the end (an error at end of file) maps to the last line.
+    """Map 1-based line numbers of a state to original line indices.
+
+    A number one past the end (an error at the end of the file) maps to the
+    last line. Any other number outside the state raises :class:`RecordError`.
+    """
     result = []
     for number in flagged:
-        position = min(max(number, 1), len(remaining)) - 1
-        result.append(remaining[position])
+        if not 1 <= number <= len(remaining) + 1:
+            message = (f"the linter reported line {number} of a {len(remaining)}-line state, "
+                       "which cannot be mapped back to the program")
+            raise RecordError(message)
+        result.append(remaining[min(number, len(remaining)) - 1])
     return result
 
 
