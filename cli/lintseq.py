@@ -155,7 +155,7 @@ class _Record:
 
 @dataclass
 class _Reader:
-    """Resolves the inputs into a stream of records, numbered from 0 across all inputs."""
+    """Reader that turns the inputs into a stream of records, numbered from 0 across inputs."""
 
     glob: str
     input_format: InputFormat
@@ -249,10 +249,14 @@ class _Reader:
             yield _Record(self._next_index(), source, item.line, program, fields, prompt)
 
 
+_JSON_TYPES = {dict: "object", list: "array", int: "number", float: "number", bool: "boolean"}
+
+
 def _string_field(fields: dict[str, Any], name: str, source: str, line: int) -> str:
     value = fields[name]
     if not isinstance(value, str):
-        message = f"field {name!r} is a JSON {type(value).__name__}, expected a string"
+        kind = _JSON_TYPES.get(type(value), type(value).__name__)
+        message = f"field {name!r} is a JSON {kind}, expected a string"
         raise InputError(message, path=source, line=line)
     return value
 

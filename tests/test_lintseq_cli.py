@@ -229,7 +229,7 @@ def test_non_string_field(cli, tmp_path):
     dataset.write_text(json.dumps({"instruction": "x", "response": ["a"]}) + "\n")
     result = cli(["lintseq", str(dataset)])
     assert result.exit_code == 2
-    assert "field 'response' is a JSON list, expected a string" in result.stderr
+    assert "field 'response' is a JSON array, expected a string" in result.stderr
 
 
 def test_failed_programs_counted_and_listed(cli, tmp_path):
