@@ -310,7 +310,7 @@ def main() -> None:
         "`toolbox core`, regex and numpy: in-process on a text already in memory, best of "
         "2; their multiples are relative to `toolbox core`. Every peer's hit set (strand, "
         "start) equals ours in every row. Other jobs shared the machine during the run "
-        "(load average about 5 on 2 cores), so absolute times vary by 2-3x between runs; "
+        "(load average 3 to 6 on 2 cores), so absolute times vary by 2-3x between runs; "
         "compare within a row.",
         markdown_table(["text", "m", "k", "hits", "toolbox", "toolbox core",
                         "seqkit locate -m", "regex {s<=k}", "numpy"],
