@@ -321,6 +321,7 @@ def test_pylint_output_filter(tmp_path, monkeypatch):
         "cat > /dev/null\n"
         "echo '************* Module lintseq_state'\n"
         "echo 'W|W0611|1|0|Unused import os'\n"
+        "echo 'warning|W0612|2|0|Unused variable y'\n"
         "echo 'C|C0114|1|0|Missing module docstring'\n"
         "echo 'W|W0311|3|0|Bad indentation'\n"
         "echo 'E|E0602|5|4|Undefined variable x'\n"

@@ -65,14 +65,16 @@ _UNDEFINED = frozenset({"UndefinedName", "UndefinedLocal"})
 RUFF_SELECT = "E9,F63,F7,F82"
 
 # pylint settings of the LintSeq reference, except --unsafe-load-any-extension,
-# which would load installed C extensions into the pylint process.
+# which would load installed C extensions into the pylint process. An empty
+# rcfile keeps a pylintrc in the working directory (and its plugins) out.
 PYLINT_ARGS = (
+    f"--rcfile={os.devnull}",
     "--disable=C,R",
     "--reports=n",
     "--score=n",
     "--persistent=n",
     "--generated-members=cv2.*",
-    "--msg-template={category}|{msg_id}|{line}|{column}|{msg}",
+    "--msg-template={C}|{msg_id}|{line}|{column}|{msg}",
 )
 PYLINT_KEPT_WARNINGS = frozenset({"W0311", "W0231"})
 
@@ -296,7 +298,8 @@ class PylintLinter(_SubprocessLinter):
             parts = row.split("|", 4)
             if len(parts) != 5 or not parts[2].isdigit():
                 continue
-            category, code, line, _column, message = parts
+            _letter, code, line, _column, message = parts
+            category = code[:1]
             if category in {"C", "R"} or (category == "W" and code not in PYLINT_KEPT_WARNINGS):
                 continue
             match = _ON_LINE.search(message) if code == "E0001" else None
