@@ -63,26 +63,43 @@ REFERENCE = {
 }
 
 
-def facebook_table(seeds: int) -> tuple[str, int, int]:
+def run_seeds(graph, ratio: float, mode: str, seeds: range):
+    """Return (errors, final size / budget, seconds, rounds) of one run per seed."""
+    errors, sizes, times, rounds = [], [], [], []
+    for seed in seeds:
+        started = time.perf_counter()
+        summary = summarize(graph.source, graph.target, graph.n_nodes, ratio=ratio,
+                            error=mode, seed=seed)
+        times.append(time.perf_counter() - started)
+        result = evaluate(graph.source, graph.target, summary)
+        errors.append(result.re1 if mode == "re1" else result.re2)
+        sizes.append(summary.size_bits() / summary.stats["budget_bits"])
+        rounds.append(summary.stats["rounds"])
+    return errors, sizes, times, rounds
+
+
+def facebook_table(seeds: int) -> tuple[str, int, int, list[str]]:
     graph = read_edge_list(FACEBOOK)
     summarize(graph.source, graph.target, graph.n_nodes, ratio=0.2, seed=0)  # compile
     rows = []
+    retries = []
     met = 0
     for (ratio, mode), (ref_mean, ref_sd, ref_ms, _) in REFERENCE.items():
-        errors, sizes, times, rounds = [], [], [], []
-        for seed in range(seeds):
-            started = time.perf_counter()
-            summary = summarize(graph.source, graph.target, graph.n_nodes, ratio=ratio,
-                                error=mode, seed=seed)
-            times.append(time.perf_counter() - started)
-            result = evaluate(graph.source, graph.target, summary)
-            errors.append(result.re1 if mode == "re1" else result.re2)
-            sizes.append(summary.size_bits() / summary.stats["budget_bits"])
-            rounds.append(summary.stats["rounds"])
+        errors, sizes, times, rounds = run_seeds(graph, ratio, mode, range(seeds))
         mean = statistics.mean(errors)
         spread = statistics.stdev(errors) if seeds > 1 else 0.0
         ok = mean <= ref_mean + ref_sd and max(sizes) <= 1.0
         met += ok
+        if not ok:
+            # A miss may be sampling noise: report the mean over three times the seeds.
+            more = run_seeds(graph, ratio, mode, range(seeds, 3 * seeds))[0]
+            wider = errors + more
+            retries.append(
+                f"ratio {ratio} {mode.upper()} over seeds 0 to {3 * seeds - 1}: "
+                f"{statistics.mean(wider):.4e} ± {statistics.stdev(wider):.1e} "
+                f"({statistics.mean(wider) / ref_mean:.3f} of the reference mean; limit "
+                f"{ref_mean + ref_sd:.4e})"
+            )
         rows.append([
             ratio, mode.upper(), f"{mean:.4e} ± {spread:.1e}", f"{ref_mean:.3e} ± {ref_sd:.1e}",
             f"{mean / ref_mean:.3f}", "yes" if ok else "no",
@@ -93,7 +110,7 @@ def facebook_table(seeds: int) -> tuple[str, int, int]:
     header = ["ratio", "error", "toolbox mean ± sd", "reference mean ± sd", "toolbox / reference",
               "within ref. mean + sd", "size % of budget", "rounds", "toolbox ms",
               "reference ms", "speed-up"]
-    return markdown_table(header, rows), met, len(rows)
+    return markdown_table(header, rows), met, len(rows), retries
 
 
 def cli_table() -> str:
@@ -171,8 +188,11 @@ def main() -> None:
     arguments = parser.parse_args()
 
     load_before = os.getloadavg()[0]
-    quality, met, cells = facebook_table(arguments.seeds)
-    print(quality, flush=True)
+    quality, met, cells, retries = facebook_table(arguments.seeds)
+    print(quality, *retries, sep="\n", flush=True)
+    retried = "".join(f"\n- {line}" for line in retries)
+    if retries:
+        retried = "\nThe cells that miss, rerun with more seeds:\n" + retried
     wall = cli_table()
     print(wall, flush=True)
     sizes = [10**5, 10**6] + ([10**7] if arguments.large else [])
@@ -202,6 +222,7 @@ time is the search without reading the file.
 standard deviation, with every final size within the budget.
 
 {quality}
+{retried}
 
 ### Command-line wall time, ego-Facebook at ratio 0.2 (numba cache warm)
 
@@ -209,7 +230,9 @@ standard deviation, with every final size within the budget.
 
 ### Growth on R-MAT graphs, ratio 0.2, RE2, seed 1
 
-Wall time and peak memory of the whole command (reading, search, writing).
+Wall time and peak memory of the whole command (reading, search, writing),
+including about 1.5 s of start-up (imports and loading numba's compiled
+kernels from its cache), which weighs most on the smallest graph.
 
 {scaling}
 """
