@@ -177,6 +177,28 @@ class _Reader:
                 if record is not None:
                     yield record
 
+    def count_programs(self, inputs: list[str]) -> int | None:
+        """Count the programs in regular-file inputs for the progress bar (None: unknown).
+
+        JSON Lines files are read once more for this, so it is done only when
+        a progress bar is shown; standard input and directories are not counted.
+        """
+        from toolbox.io.files import open_binary
+
+        total = 0
+        for name in inputs:
+            if name == STDIO or not Path(name).is_file():
+                return None
+            if not self._is_jsonl(name):
+                total += 1
+                continue
+            try:
+                with open_binary(name) as stream:
+                    total += sum(1 for line in stream if line.strip())
+            except (InputError, OSError):
+                return None
+        return total
+
     def _next_index(self) -> int:
         self.count += 1
         return self.count - 1
@@ -259,6 +281,10 @@ def _string_field(fields: dict[str, Any], name: str, source: str, line: int) -> 
         message = f"field {name!r} is a JSON {kind}, expected a string"
         raise InputError(message, path=source, line=line)
     return value
+
+
+def _progress_shown() -> bool:
+    return not common.settings.quiet and common.stderr_is_terminal()
 
 
 def _stdin_starts_with_brace() -> bool:
@@ -358,7 +384,8 @@ def lintseq(
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(open_output(output))
             failure_log = stack.enter_context(open_output(failures_path)) if failures_path else None
-            bar = stack.enter_context(common.progress("lintseq", None))
+            total = reader.count_programs(inputs or [STDIO]) if _progress_shown() else None
+            bar = stack.enter_context(common.progress("lintseq", total))
             writer = JsonlWriter(out)
             items = ((record, Task(record.index, record.code))
                      for record in reader.records(inputs or [STDIO]))
