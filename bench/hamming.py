@@ -272,7 +272,9 @@ def main() -> None:
         search = [
             search_section("E. coli 4.9 Mbp", ecoli_fa, ecoli, 20, 3, 1, all_peers),
             search_section("E. coli 4.9 Mbp", ecoli_fa, ecoli, 12, 1, 2, all_peers),
+            search_section("E. coli 4.9 Mbp", ecoli_fa, ecoli, 8, 0, 10, all_peers),
             search_section("E. coli 4.9 Mbp", ecoli_fa, ecoli, 100, 5, 3, ("seqkit", "numpy")),
+            search_section("E. coli 4.9 Mbp", ecoli_fa, ecoli, 100, 10, 11, ("seqkit", "numpy")),
             search_section("uniform DNA 1e7", synthetic_fa, synthetic, 20, 3, 4, ("seqkit",)),
             search_section("periodic DNA 1e6", periodic_fa, periodic, 12, 2, 5,
                            ("seqkit", "numpy")),
