@@ -169,7 +169,8 @@ def open_output(
     A file is written under a temporary name in the same directory and renamed
     into place when the block ends without an exception; on an exception the
     temporary file is removed and any existing file at ``path`` is untouched.
-    A name ending in ``.gz`` is gzip-compressed.
+    A name ending in ``.gz`` is gzip-compressed. An existing device or FIFO
+    (such as ``/dev/null``) is written in place, without the rename.
     """
     if path is None or str(path) == STDIO:
         stream = sys.stdout.buffer if binary else sys.stdout

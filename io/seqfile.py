@@ -251,6 +251,7 @@ def _fasta_chunks(
     index = offset = size = 0
     buffered: list[bytes] = []
     stream = reader.stream
+
     while True:
         block = stream.read(chunk_size)
         if not block:
@@ -274,6 +275,7 @@ def _fasta_chunks(
                 offset = size = 0
                 buffered = []
                 continue
+
             following = block.find(b"\n>", position)
             stop = len(block) if following < 0 else following + 1
             piece = block[position:stop]
@@ -290,6 +292,7 @@ def _fasta_chunks(
                 yield SeqChunk(record_id, description, index, offset, joined, False, header_line)
                 offset += len(joined)
                 buffered, size = [], 0
+
     yield SeqChunk(record_id, description, index, offset, b"".join(buffered), True, header_line)
 
 
