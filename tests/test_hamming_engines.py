@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import platform
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -239,3 +241,20 @@ def test_auto_considers_abrahamson_for_many_letters():
                            text_sample=text)
     assert choice.method == "abrahamson"
     assert hamming_profile(text[:5000], pattern).tolist() == oracle(text[:5000], pattern).tolist()
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
+                    reason="checks x86-64 instruction names")
+def test_naive_kernel_is_vectorised():
+    # The slice-view loop must compile to packed byte comparisons; a scalar loop
+    # is several times slower. Cached code cannot be inspected, so compile a copy.
+    import re
+
+    import numba
+
+    from toolbox.algos.hamming.naive import _naive_equal
+
+    fresh = numba.njit(_naive_equal.py_func)
+    fresh(np.zeros(100, np.uint8), np.zeros(10, np.uint8), np.empty(91, np.int32))
+    assembly = fresh.inspect_asm(fresh.signatures[0])
+    assert re.search(r"\bv?pcmpn?eqb\b", assembly)
