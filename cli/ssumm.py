@@ -131,8 +131,11 @@ def summarize(
 ) -> None:
     """Summarize a graph into supernodes and superedges that fit a size budget in bits.
 
-    Example: toolbox ssumm summarize fixtures/ssumm/ego_facebook.txt --ratio 0.2 --error re1
-    -o summary.txt
+    Example:
+
+    \b
+        toolbox ssumm summarize fixtures/ssumm/ego_facebook.txt --ratio 0.2 --error re1 \\
+            -o summary.txt
 
     The summary goes to standard output or -o; a statistics block goes to
     standard error (hidden by --quiet).
@@ -231,8 +234,11 @@ def evaluate(
 ) -> None:
     """Report the size in bits and the RE1 and RE2 errors of a summary of a graph.
 
-    Example: toolbox ssumm evaluate fixtures/ssumm/ego_facebook.txt
-    fixtures/ssumm/summary_ego_facebook.txt
+    Example:
+
+    \b
+        toolbox ssumm evaluate fixtures/ssumm/ego_facebook.txt \\
+            fixtures/ssumm/summary_ego_facebook.txt
 
     The size uses the largest superedge weight in the file. Both errors sum
     over ordered node pairs and are divided by n(n-1); RE2 takes the square
