@@ -441,17 +441,45 @@ class IncrementalSession:
         return error
 
     def _check_whole(self, remaining: list[int]) -> list[int]:
+        """Check the state as a whole-file compile and pyflakes run would.
+
+        The regions before the first one that fails on its own compile and end
+        at a clean boundary, so only the text from that region on is compiled
+        together (starting earlier while it would continue the region before).
+        """
         self._last_check_by_regions = False
-        line = _compile_error_line(self._region_text(remaining))
-        if line is not None:
-            return _map_lines([line], remaining)
+        regions = self._split_regions(remaining)
+        if not regions:
+            return []
+        start = 0
+        for region, members in regions:
+            if self._syntax_error(region, self._region_text(members)) is not None:
+                break
+            start += 1
+        if start == len(regions):
+            start -= 1
+        rest = [index for _region, members in regions[start:] for index in members]
+        while start > 0 and not _starts_statement(self._region_text(rest)):
+            start -= 1
+            rest = regions[start][1] + rest
+        rest_region = regions[start][0]
+        rest_text = self._region_text(rest)
+        error = self._syntax_error(rest_region, rest_text)
+        if error is not None:
+            return _map_lines([error[0]], rest)
         if not self._use_pyflakes:
             return []
-        # The state compiles as a whole but maybe not region by region, so the
-        # cached per-region trees may not apply: run pyflakes on the whole text.
-        tree = compile(self._region_text(remaining), "<state>", "exec", ast.PyCF_ONLY_AST,
-                       dont_inherit=True)
-        return _map_lines(_pyflakes_lines(tree), remaining)
+        body: list[ast.stmt] = []
+        for region, members in regions[:start]:
+            body.extend(self._tree(region, self._region_text(members)))
+        body.extend(self._tree(rest_region, rest_text))
+        by_region = dict(regions[:start])
+        by_region[rest_region] = rest
+        flagged = []
+        for lineno in _pyflakes_lines(ast.Module(body=body, type_ignores=[])):
+            region, local = divmod(lineno, _REGION_STRIDE)
+            flagged.extend(_map_lines([local], by_region[region]))
+        return flagged
 
     def _tree(self, region: int, text: str) -> list[ast.stmt]:
         key = (region, text)
