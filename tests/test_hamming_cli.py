@@ -313,3 +313,47 @@ def test_profile_both_strands_shared_fft_equals_naive(cli, tmp_path):
     assert len(outputs["naive"]) == 4
     assert outputs["fft"] == outputs["naive"]
     assert outputs["sumset"] == outputs["naive"]
+
+
+@pytest.mark.parametrize("block_size", ["16", "4194304"])
+def test_many_short_records_batched_like_oracle(cli, tmp_path, block_size):
+    # Short records are scanned as one concatenated batch; no window may cross
+    # a record boundary, and records longer than the block take the streaming path.
+    rng = np.random.default_rng(17)
+    records = ["".join(rng.choice(list("ACGT"), int(rng.integers(0, 40)))) for _ in range(300)]
+    path = tmp_path / "reads.fa"
+    path.write_text("".join(f">r{i}\n{seq}\n" for i, seq in enumerate(records)))
+    probe = "ACGTA"
+    result = cli(["hamming", "search", path, "-p", probe, "-k", "1", "-B", "-a", "dna",
+                  "--block-size", block_size])
+    assert result.exit_code == 0, result.stderr
+    got = sorted((r[0], r[2], int(r[3]), int(r[5])) for r in rows(result.stdout))
+    expected = []
+    for i, seq in enumerate(records):
+        for strand, pattern in (("+", probe), ("-", reverse_complement_text(probe))):
+            if len(seq) >= len(pattern):
+                for start, d in enumerate(distances(seq, pattern)):
+                    if d <= 1:
+                        expected.append((f"r{i}", strand, start + 1, d))
+    assert got == sorted(expected)
+
+    target = tmp_path / "profiles.npz"
+    result = cli(["hamming", "profile", path, "-p", probe, "-a", "dna", "-F", "npy",
+                  "--block-size", block_size, "-o", target])
+    assert result.exit_code == 0, result.stderr
+    with np.load(target) as archive:
+        for i, seq in enumerate(records):
+            want = distances(seq, probe) if len(seq) >= len(probe) else []
+            assert archive[f"r{i}:{probe}:+"].tolist() == want
+
+
+def test_batched_records_error_and_hit_budget(cli):
+    bad = cli(["hamming", "search", "-", "-p", "ACG", "-k", "0"], input=">a\nACGT\n>b\nACXT\n")
+    assert bad.exit_code == 2
+    assert "record 'b' has symbol 'X' at position 3" in bad.stderr
+    reads = "".join(f">r{i}\nTTACGTT\n" for i in range(10))
+    limited = cli(["hamming", "search", "-", "-p", "ACG", "-k", "0", "-B",
+                   "--max-hits-per-pattern", "3"], input=reads)
+    assert limited.exit_code == 0
+    assert [(r[0], r[2]) for r in rows(limited.stdout)] == [("r0", "+"), ("r1", "+"),
+                                                           ("r2", "+")]

@@ -202,8 +202,7 @@ def hamming_profile(
         method = choose_method(text_codes.size, pattern_codes.size, letters.size,
                                table=table is not None, costs=costs, pattern=pattern_codes,
                                text_sample=text_codes[:1 << 20]).method
-    return _run_engine(method, text_codes, pattern_codes, letters, table, threads,
-                       costs or load_costs())
+    return _run_engine(method, text_codes, pattern_codes, letters, table, threads, costs)
 
 
 def hamming_profiles(
@@ -268,7 +267,7 @@ def validate_table(table: np.ndarray, text: np.ndarray, pattern: np.ndarray) -> 
 
 def _run_engine(
     method: str, text: np.ndarray, pattern: np.ndarray, letters: np.ndarray,
-    table: np.ndarray | None, threads: int, costs: CostModel,
+    table: np.ndarray | None, threads: int, costs: CostModel | None,
 ) -> np.ndarray:
     m = pattern.size
     out = np.empty(text.size - m + 1, dtype=np.int32)
@@ -289,6 +288,7 @@ def _run_engine(
     elif method == "sumset":
         packed_matches(text, pattern, letters, out)
     else:
+        costs = costs or load_costs()
         heavy, light = split_heavy_letters(text, pattern, costs.scatter,
                                            letter_transform_cost(costs, m))
         abrahamson_matches(text, pattern, heavy, light, out)

@@ -91,12 +91,30 @@ def costs_path() -> Path:
     return Path(base) / "toolbox" / "hamming-costs.json"
 
 
+_loaded: dict[tuple[Path, float], CostModel] = {}
+
+
 def load_costs(path: Path | None = None) -> CostModel:
-    """Return the saved constants, or the defaults when no readable file exists."""
+    """Return the saved constants, or the defaults when no readable file exists.
+
+    A file is parsed once per modification time, since engines ask per block.
+    """
     path = path or costs_path()
+    try:
+        key = (path, path.stat().st_mtime)
+    except OSError:
+        return CostModel()
+    if key not in _loaded:
+        _loaded[key] = _read_costs(path)
+    return _loaded[key]
+
+
+def _read_costs(path: Path) -> CostModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return CostModel()
+    if not isinstance(data, dict):
         return CostModel()
     known = {f.name for f in fields(CostModel)}
     values = {

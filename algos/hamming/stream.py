@@ -142,6 +142,8 @@ class _Buffer:
 
     def window_texts(self, starts: np.ndarray, length: int, strand: str) -> list[str]:
         """Return the symbols of each window (reverse-complemented on strand '-')."""
+        if starts.size == 0:
+            return []
         relative = starts - self.base
         if isinstance(self.symbols, str):
             return [self.symbols[s:s + length] for s in relative.tolist()]
@@ -164,6 +166,7 @@ def scan_records(
     *,
     profile: ProfileFunction | None = None,
     search: SearchFunction | None = None,
+    batch_size: int = 1 << 20,
 ) -> Iterator[RecordScan]:
     """Run ``profile`` or ``search`` on every complete window; yield one result per record.
 
@@ -172,6 +175,10 @@ def scan_records(
     of ``codes``; ``search(job, codes)`` returns (starts, counts) of hits. Stops
     reading early once every job's hit budget is used up. Under a budget, the
     first hits in reading order are kept (per block, strand + before -).
+
+    Records that arrive whole in one chunk (reads, genes) are concatenated
+    into batches of about ``batch_size`` symbols and scanned with one call per
+    batch; windows that cross a record boundary are dropped afterwards.
     """
     if (profile is None) == (search is None):
         message = "give exactly one of profile and search"
@@ -180,9 +187,24 @@ def scan_records(
     same_length: dict[int, list[int]] = {}
     for index, job in enumerate(jobs):
         same_length.setdefault(job.codes.size, []).append(index)
+    scan_batch = _BatchScanner(alphabet, jobs, same_length, profile, search)
+    batch: list[Chunk] = []
+    batched = 0
     buffer = _Buffer(alphabet)
     state: _RecordState | None = None
     for chunk in chunks:
+        if state is None and chunk.last and alphabet.name != "text":
+            batch.append(chunk)
+            batched += len(chunk.data)
+            if batched < batch_size:
+                continue
+        if batch:
+            yield from scan_batch(batch)
+            batch, batched = [], 0
+            if search is not None and all(job.exhausted for job in jobs):
+                return
+            if chunk.last and state is None and chunk.offset == 0:
+                continue
         if state is None:
             buffer.reset(chunk.id)
             state = _RecordState(chunk.id, len(jobs), profile is not None)
@@ -200,8 +222,99 @@ def scan_records(
             state = None
             if search is not None and all(job.exhausted for job in jobs):
                 return
+    if batch:
+        yield from scan_batch(batch)
     if state is not None:
         yield state.finish(buffer.end)
+
+
+class _BatchScanner:
+    """Scan a list of whole records as one concatenated text."""
+
+    def __init__(
+        self, alphabet: Alphabet, jobs: list[PatternJob], same_length: dict[int, list[int]],
+        profile: ProfileFunction | None, search: SearchFunction | None,
+    ):
+        self.alphabet = alphabet
+        self.jobs = jobs
+        self.same_length = same_length
+        self.profile = profile
+        self.search = search
+
+    def __call__(self, batch: list[Chunk]) -> Iterator[RecordScan]:
+        data = b"".join(chunk.data for chunk in batch)
+        lengths = np.array([len(chunk.data) for chunk in batch], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        buffer = _Buffer(self.alphabet)
+        buffer.codes = self._encode(batch, data)
+        buffer.symbols = data
+        count = len(batch)
+        if self.profile is not None:
+            profiles = self._profiles(buffer.codes, offsets, lengths)
+            for r, chunk in enumerate(batch):
+                yield RecordScan(chunk.id, int(lengths[r]), profiles[r], None)
+            return
+        hits = self._hits(buffer, offsets, count)
+        for r, chunk in enumerate(batch):
+            yield RecordScan(chunk.id, int(lengths[r]), None, hits[r])
+
+    def _encode(self, batch: list[Chunk], data: bytes) -> np.ndarray:
+        try:
+            return self.alphabet.encode(data)
+        except HammingError:
+            # Encode record by record to report the record and position.
+            for chunk in batch:
+                self.alphabet.encode(chunk.data, what=f"record {chunk.id!r}")
+            raise
+
+    def _profiles(
+        self, codes: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
+    ) -> list[list[np.ndarray]]:
+        assert self.profile is not None
+        per_record: list[list[np.ndarray]] = [[] for _ in range(lengths.size)]
+        slots: list[list[np.ndarray | None]] = [[None] * len(self.jobs) for _ in per_record]
+        for m, indices in self.same_length.items():
+            empty = np.empty(0, dtype=np.int32)
+            results = None
+            if codes.size >= m:
+                results = self.profile([self.jobs[i] for i in indices], codes)
+            for r in range(lengths.size):
+                windows = int(lengths[r]) - m + 1
+                for position, index in enumerate(indices):
+                    if results is None or windows <= 0:
+                        slots[r][index] = empty
+                    else:
+                        start = int(offsets[r])
+                        slots[r][index] = results[position][start:start + windows]
+        for r, row in enumerate(slots):
+            per_record[r] = [values for values in row if values is not None]
+        return per_record
+
+    def _hits(self, buffer: _Buffer, offsets: np.ndarray, count: int) -> list[list[Hits]]:
+        assert self.search is not None
+        per_record = [[Hits() for _ in self.jobs] for _ in range(count)]
+        codes = buffer.codes
+        for index, job in enumerate(self.jobs):
+            m = job.codes.size
+            if job.exhausted or codes.size < m:
+                continue
+            starts, counts = self.search(job, codes)
+            record = np.searchsorted(offsets, starts, side="right") - 1
+            inside = starts + m <= offsets[record + 1]
+            starts, counts, record = starts[inside], counts[inside], record[inside]
+            if job.budget is not None:
+                keep = job.budget.remaining
+                starts, counts, record = starts[:keep], counts[:keep], record[:keep]
+                job.budget.remaining -= starts.size
+            matched = buffer.window_texts(starts, m, job.strand)
+            bounds = np.searchsorted(record, np.arange(count + 1))
+            for r in np.unique(record).tolist():
+                first, last = int(bounds[r]), int(bounds[r + 1])
+                hits = per_record[r][index]
+                hits.starts.append(starts[first:last] - offsets[r])
+                hits.counts.append(counts[first:last])
+                hits.matched.extend(matched[first:last])
+        return per_record
 
 
 class _RecordState:
