@@ -363,11 +363,15 @@ class IncrementalSession:
     a step recompiles only the regions it changed. A region that compiles
     starts and ends outside any bracket, string or block, so when every region
     compiles, the whole state compiles. When the first failing region starts a
-    statement at column 0, every later region compiles and the error is not at
-    the region's end (an unclosed string or bracket, a missing block), a
-    whole-file compile reports the same error. In every other case, and while
-    the last clean state compiled only as a whole (a string spanning several
-    regions), the whole state is compiled instead.
+    statement at column 0, every later region compiles and the error is not
+    about the region's end (an unclosed string or bracket), a whole-file
+    compile reports the same error. Two errors at the end are exact too when
+    the next region with code starts a statement: a missing indented block
+    (the same error, at its opener) and a ``try`` without handlers (reported
+    at that next statement). In every other case, and while the last clean
+    state compiled only as a whole (a string spanning several regions), the
+    text from the first failing region on is compiled as one (see
+    ``_check_whole``).
 
     pyflakes: deleting lines can only create an undefined name if a deleted
     line bound a name that still occurs in the remaining lines where that
