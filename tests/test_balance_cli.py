@@ -104,6 +104,7 @@ def test_json_error_record_and_status(cli):
     ("0 O2 + H2 -> H2O", 2, "coefficient 0"),
     ("Fe^3+ + e- + e- -> Fe", 2, "listed twice"),
     ("H2 + O2 -> H2O^+-", 2, "unexpected character '^'"),
+    ("(" * 2000 + "H" + ")2" * 2000 + " + O2 -> H2O", 2, "nested more than 100 levels"),
 ])
 def test_errors_have_status_and_one_line(cli, equation, status, words):
     result = cli(["balance", equation])

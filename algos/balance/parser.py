@@ -55,6 +55,9 @@ _CHARGE_SIGN_FIRST = re.compile(r"(?<=[A-Za-z0-9)\]}])([+-])(\d+)$")
 _CHARGE_SIGN_RUN = re.compile(r"(?<=[A-Za-z0-9)\]}])([+-]+)$")
 _MONATOMIC = re.compile(r"([A-Z][a-z]*)(\d+)$")
 _COEFFICIENT = re.compile(r"(\d+)\s*(\*)?\s*")
+# Maximum bracket nesting depth. The formula reader recurses once per level,
+# and real formulas stay far below this depth.
+MAX_BRACKET_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -422,6 +425,7 @@ class _FormulaReader:
         self.text = text
         self.groups = groups
         self.position = 0
+        self.depth = 0
 
     def column(self) -> int:
         return self.offset + self.position + 1
@@ -450,8 +454,15 @@ class _FormulaReader:
                 return counts
             if char in _OPEN:
                 bracket_column = self.column()
+                if self.depth == MAX_BRACKET_DEPTH:
+                    message = (f"brackets nested more than {MAX_BRACKET_DEPTH} levels deep at "
+                               f"column {bracket_column} of {self.text[:60]!r}; "
+                               "write the formula with fewer levels")
+                    raise EquationSyntaxError(message, code="E_BRACKETS", details={"species": self.text})
                 self.position += 1
+                self.depth += 1
                 inner = self._sequence(closing=_OPEN[char])
+                self.depth -= 1
                 if self.position >= len(self.part):
                     message = (f"'{char}' at column {bracket_column} of {self.text!r} is never "
                                f"closed; add '{_OPEN[char]}'")
