@@ -215,6 +215,13 @@ def test_output_file(cli, tmp_path):
     assert target.read_text(encoding="utf-8") == "2 H2 + O2 -> 2 H2O\n"
 
 
+@pytest.mark.parametrize("hydrate", ["MgCl2 * 6 H2O", "MgCl2·6 H2O", "MgCl2 · 6H2O"])
+def test_spaced_hydrate_balances(cli, hydrate):
+    result = cli(["balance", f"{hydrate} -> MgCl2 + H2O"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{hydrate} -> MgCl2 + 6 H2O\n"
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (["balance", "H2 + O2 -> H2O", "--input", "x.txt"], "not both"),
     (["balance", "--input", "/nonexistent/eqs.txt"], "file not found"),

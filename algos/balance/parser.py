@@ -55,6 +55,8 @@ _CHARGE_SIGN_FIRST = re.compile(r"(?<=[A-Za-z0-9)\]}])([+-])(\d+)$")
 _CHARGE_SIGN_RUN = re.compile(r"(?<=[A-Za-z0-9)\]}])([+-]+)$")
 _MONATOMIC = re.compile(r"([A-Z][a-z]*)(\d+)$")
 _COEFFICIENT = re.compile(r"(\d+)\s*(\*)?\s*")
+# Spaces around an adduct dot and its multiplier, as in "MgCl2 * 6 H2O".
+_SPACED_ADDUCT = re.compile(r"\s*([·*])\s*(\d*)\s*")
 # Maximum bracket nesting depth. The formula reader recurses once per level,
 # and real formulas stay far below this depth.
 MAX_BRACKET_DEPTH = 100
@@ -294,7 +296,7 @@ def parse_species(
     """Parse one species (no coefficient), such as ``"[Fe(CN)6]^4-"`` or ``"CuSO4·5H2O(s)"``."""
     groups = groups or {}
     text = term if text is None else text
-    body = re.sub(r"\s*([·*])\s*", r"\1", term.strip())
+    body = _SPACED_ADDUCT.sub(r"\1\2", term.strip())
     if re.search(r"\s", body):
         message = (f"unexpected space inside {text!r}; separate species with ' + ' "
                    "and write each formula without spaces")
