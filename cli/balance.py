@@ -109,8 +109,11 @@ def balance_command(
             return _run_batch(source, settings, stream)
         assert equation is not None
         record = _run_single(equation, settings, stream)
+        status = _exit_status(record)
+        if status != common.EXIT_OK and settings.format not in ("json", "jsonl"):
+            # Text-like formats wrote nothing, so raising here leaves no empty -o file.
+            raise common.CliError(record["error"]["message"], status)
     # Raised after the output is closed, so an error record written with -o is kept.
-    status = _exit_status(record)
     if status != common.EXIT_OK:
         raise common.CliError(record["error"]["message"], status)
     return status

@@ -222,6 +222,17 @@ def test_spaced_hydrate_balances(cli, hydrate):
     assert result.stdout == f"{hydrate} -> MgCl2 + 6 H2O\n"
 
 
+def test_failed_equation_leaves_no_output_file(cli, tmp_path):
+    target = tmp_path / "out.txt"
+    result = cli(["balance", "-o", str(target), "CO -> CO2"])
+    assert result.exit_code == 1
+    assert not target.exists()
+    json_target = tmp_path / "out.json"
+    result = cli(["balance", "-f", "json", "-o", str(json_target), "CO -> CO2"])
+    assert result.exit_code == 1
+    assert json.loads(json_target.read_text(encoding="utf-8"))["status"] == "error"
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (["balance", "H2 + O2 -> H2O", "--input", "x.txt"], "not both"),
     (["balance", "--input", "/nonexistent/eqs.txt"], "file not found"),
