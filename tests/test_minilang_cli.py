@@ -142,6 +142,16 @@ def test_unterminated_comment_is_warned(cli):
     assert result.stdout.count("(* ") == 2
 
 
+def test_unterminated_comment_spares_previous_proof(cli):
+    text = "theory T imports Main begin\nlemma two: \"x = x\"\n  by simp\n(* never closed\nend\n"
+    result = cli(["minilang", "translate", "-f", "jsonl", "-"], input=text)
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["status"] == "translated"
+    assert record["isar"] == "lemma two: \"x = x\"\n  by simp"
+    assert "<stdin>:4:1: unterminated comment" in result.stderr
+
+
 def test_ten_thousand_nested_blocks(cli):
     depth = 10_000
     text = ("theory T imports Main begin\nlemma \"P\"\nproof -\n" + "{\n" * depth

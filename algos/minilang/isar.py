@@ -202,6 +202,11 @@ def split_spans(tokens: list[Token], keywords: Keywords) -> list[Span]:
     for index, token in enumerate(tokens):
         if token.kind in ("space", "comment", "formal_comment"):
             continue
+        if token.kind == "error" and token.text.startswith("(*"):
+            # An unterminated comment runs to the end of the text, so it contains no
+            # command. It is still reported as a lexical error, but it must not
+            # become an argument of the command before it.
+            continue
         kind = commands.get(token.text) if token.kind == "keyword" else None
         if kind is not None:
             if current_tokens:
