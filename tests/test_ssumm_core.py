@@ -369,3 +369,24 @@ def test_invariant_check_detects_corruption(toy):
     state.counters[K.C_SUPEREDGES] += 1
     with pytest.raises(InvariantError, match="superedge total"):
         check_invariants(state, source, target, 2 * math.log2(5))
+
+
+def test_reference_format_round_trip(facebook):
+    import io
+
+    from toolbox.algos.ssumm.formats import write_summary
+
+    path = FIXTURES / "summary_ego_facebook.txt"
+    summary = read_summary(str(path), facebook.node_ids, facebook.index_of())
+    buffer = io.StringIO()
+    write_summary(buffer, summary, "reference")
+    written = buffer.getvalue().splitlines()
+    original = path.read_text().splitlines()
+    split = original.index("<Superedge info>")
+    assert written[0] == original[0]
+    assert written.index("<Superedge info>") == split
+    supernodes = {line.split("\t")[0]: sorted(line.split("\t")[1:]) for line in original[1:split]}
+    rewritten = {line.split("\t")[0]: sorted(line.split("\t")[1:])
+                 for line in written[1:split]}
+    assert rewritten == supernodes
+    assert sorted(written[split + 1:]) == sorted(original[split + 1:])
