@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 __all__ = ["JsonlWriter", "TsvWriter", "escape_tsv_field", "to_json", "write_json"]
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# A lone surrogate is how ``bytes.decode("utf-8", "surrogateescape")`` keeps a
+# byte that is not UTF-8. Such a code point cannot be encoded in UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escape_tsv_field(value: Any) -> str:
@@ -41,12 +45,18 @@ def _json_default(value: Any) -> Any:
 
 
 def to_json(value: Any, *, indent: int | None = None) -> str:
-    """Serialize ``value`` as JSON with UTF-8 text kept readable (no ``\\u`` escapes)."""
+    """Serialize ``value`` as JSON with UTF-8 text kept readable.
+
+    Only lone surrogates are written as ``\\uXXXX`` escapes, so the output can
+    always be encoded as UTF-8, and ``json.loads`` gives the same string back.
+    """
     separators = (",", ": ") if indent is not None else (",", ":")
-    return json.dumps(
+    text = json.dumps(
         value, ensure_ascii=False, indent=indent, separators=separators,
         default=_json_default, allow_nan=False,
     )
+    # json.dumps puts a surrogate only inside a string literal, where an escape is valid.
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def write_json(stream: TextIO, value: Any, *, indent: int | None = 2) -> None:

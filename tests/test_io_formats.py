@@ -78,6 +78,14 @@ def test_json_keeps_unicode_and_orders_keys_as_given():
     assert text == '{"z":"→","a":[1,2]}'
 
 
+def test_json_escapes_lone_surrogates():
+    text = "A \udcff\udcfe"  # bytes FF FE decoded with surrogateescape
+    line = to_json({"isar": text})
+    assert line == '{"isar":"A \\udcff\\udcfe"}'
+    assert line.encode("utf-8")
+    assert json.loads(line)["isar"] == text
+
+
 def test_json_rejects_nan():
     with pytest.raises(ValueError, match="Out of range float"):
         to_json({"x": float("nan")})
