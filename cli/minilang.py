@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -15,6 +16,10 @@ from toolbox.io.files import STDIO, display_name, open_output, read_bytes
 if TYPE_CHECKING:
     from toolbox.algos.minilang.corpus import FileResult
     from toolbox.algos.minilang.translate import Options, ProofResult
+
+# Bytes that are not UTF-8 reach the translator as lone surrogates (the input is
+# decoded with surrogateescape). UTF-8 output cannot contain them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 TranslateFormat = Literal["text", "jsonl"]
 StatsFormat = Literal["text", "json"]
@@ -162,7 +167,7 @@ def stats_command(
             data["options"] = {"tactics": tactics, "scripts": scripts, "strict": strict}
             write_json(out, data)
         else:
-            out.write(report.as_text())
+            out.write(_LONE_SURROGATE.sub("\ufffd", report.as_text()))
     if skipped:
         message = f"{skipped} input file(s) skipped (see the warnings above)"
         raise common.CliError(message, common.EXIT_USAGE)
@@ -218,6 +223,12 @@ def _report_file(file: FileResult) -> None:
         common.warn(f"{file.name}:{line}:{column}: {message}")
     if len(errors) > 3:
         common.warn(f"{file.name}: {len(errors) - 3} more lexical errors")
+    undecodable = _LONE_SURROGATE.search(file.theory.text)
+    # The lexer reports such bytes only outside strings, comments and cartouches.
+    if undecodable and not any("not valid UTF-8" in message for _, _, message in errors):
+        line = file.theory.text.count("\n", 0, undecodable.start()) + 1
+        common.warn(f"{file.name}:{line}: bytes that are not valid UTF-8; text output shows "
+                    "them as U+FFFD and JSONL as \\udcXX escapes; convert the file to UTF-8")
     if not file.results:
         common.info(f"{file.name}: no theory-level proofs found")
     common.debug(f"{file.name}: {len(file.results)} proofs in {file.seconds:.3f} s")
@@ -239,4 +250,4 @@ def _text_block(name: str, result: ProofResult) -> str:
     # A '*)' inside the header (say, in a detail) would end the comment early.
     inner = f"{name}:{goal.line} {label}: {status}".replace("*)", "* )")
     body = result.minilang or ""
-    return f"(* {inner} *)\n{body}\n"
+    return _LONE_SURROGATE.sub("\ufffd", f"(* {inner} *)\n{body}\n")

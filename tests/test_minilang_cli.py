@@ -152,6 +152,20 @@ def test_unterminated_comment_spares_previous_proof(cli):
     assert "<stdin>:4:1: unterminated comment" in result.stderr
 
 
+def test_invalid_utf8_in_string_is_warned(cli, tmp_path):
+    path = tmp_path / "Latin1.thy"
+    path.write_bytes(b'theory Latin1 imports Main begin\nlemma g: "P"\nproof -\n'
+                     b'  have h: "Q \xff" by simp\n  show ?thesis by (simp add: h)\nqed\nend\n')
+    text = cli(["minilang", "translate", "-o", tmp_path / "out.txt", path])
+    assert text.exit_code == 0, text.stderr
+    assert "Latin1.thy:4: bytes that are not valid UTF-8" in text.stderr
+    assert 'HAVE h: "Q \ufffd" END' in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    jsonl = cli(["minilang", "translate", "-f", "jsonl", "-o", tmp_path / "out.jsonl", path])
+    assert jsonl.exit_code == 0, jsonl.stderr
+    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert record["isar"].encode("utf-8", "surrogateescape").count(b"\xff") == 1
+
+
 def test_ten_thousand_nested_blocks(cli):
     depth = 10_000
     text = ("theory T imports Main begin\nlemma \"P\"\nproof -\n" + "{\n" * depth
