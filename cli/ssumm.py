@@ -62,7 +62,8 @@ def _format_evaluation(evaluation: Evaluation) -> str:
         ("max_weight", str(evaluation.max_weight)),
         ("size_bits", f"{evaluation.size_bits:.2f}"),
         ("original_bits", f"{evaluation.original_bits:.2f}"),
-        ("relative_size", f"{evaluation.relative_size:.6f}"),
+        ("relative_size", "n/a" if evaluation.relative_size is None
+         else f"{evaluation.relative_size:.6f}"),
         ("re1", f"{evaluation.re1:.4e}"),
         ("re2", f"{evaluation.re2:.4e}"),
     ]

@@ -216,3 +216,16 @@ def test_summarize_gzip_output_evaluates(cli, tmp_path):
     check = cli(["ssumm", "evaluate", TOY, output])
     assert check.exit_code == 0, check.stderr
     assert figures(check.stdout)["supernodes"] == "3"
+
+
+def test_evaluate_graph_without_edges(cli, tmp_path):
+    graph = tmp_path / "empty.txt"
+    graph.write_text("# no edges\n")
+    summary = tmp_path / "summary.txt"
+    summary.write_text("<Subnode of each supernode>\n<Superedge info>\n")
+    text = cli(["ssumm", "evaluate", graph, summary])
+    assert text.exit_code == 0, text.stderr
+    assert figures(text.stdout)["relative_size"] == "n/a"
+    report = cli(["ssumm", "evaluate", graph, summary, "--format", "json"])
+    assert report.exit_code == 0, report.stderr
+    assert json.loads(report.stdout)["relative_size"] is None

@@ -67,8 +67,9 @@ class Evaluation:
     re2: float
 
     @property
-    def relative_size(self) -> float:
-        return self.size_bits / self.original_bits if self.original_bits else float("nan")
+    def relative_size(self) -> float | None:
+        """Size of the summary over size of the graph; None for a graph of 0 bits."""
+        return self.size_bits / self.original_bits if self.original_bits else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
