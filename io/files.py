@@ -179,6 +179,9 @@ def open_output(
         return
 
     target = Path(path)
+    if target.is_dir():
+        message = "is a directory; pass the name of a file to write, such as DIR/out.txt"
+        raise InputError(message, path=str(path))
     if target.exists() and not target.is_file():
         # A device or FIFO such as /dev/null or a named pipe: write to it in
         # place, because renaming a temporary file over it would replace it.

@@ -124,6 +124,11 @@ def test_output_into_missing_directory(tmp_path):
         pass
 
 
+def test_output_to_directory_names_fix(tmp_path):
+    with pytest.raises(InputError, match="is a directory; pass the name of a file"), open_output(tmp_path):
+        pass
+
+
 def test_skip_counter_summary():
     counter = SkipCounter()
     assert not counter
