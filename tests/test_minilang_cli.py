@@ -92,6 +92,7 @@ def test_stats_json(cli):
     assert data["proofs"] == 35
     assert data["segmentation_rate"] == 1.0
     assert sum(data["statuses"].values()) == 35
+    assert list(data["statuses"]) == ["translated", "approximate", "unsupported", "parse_error", "no_proof"]
     assert set(data["by_class"]) <= {"one-liner", "apply", "structured"}
     assert data["mb_per_second"] > 0
 

@@ -19,6 +19,7 @@ from toolbox.algos.minilang.isar import Theory, parse_theory
 from toolbox.algos.minilang.keywords import Keywords, minilang_keywords
 from toolbox.algos.minilang.lexer import tokenize
 from toolbox.algos.minilang.translate import (
+    STATUSES,
     TRANSLATOR_VERSION,
     Options,
     ProofResult,
@@ -214,7 +215,7 @@ class CorpusReport:
             "proofs": proofs,
             "segmented": self.segmented,
             "segmentation_rate": round(self.segmented / proofs, 4) if proofs else None,
-            "statuses": dict(self.statuses),
+            "statuses": {status: self.statuses[status] for status in STATUSES},
             "translated_rate": round(self.statuses["translated"] / proofs, 4) if proofs else None,
             "covered_rate": round(covered / proofs, 4) if proofs else None,
             "by_class": {key: rate.as_dict() for key, rate in sorted(self.by_class.items())},
@@ -250,7 +251,7 @@ class CorpusReport:
             f"proofs           {data['proofs']} ({data['segmented']} segmented, "
             f"{_percent(data['segmentation_rate'])})",
         ]
-        for status in ("translated", "approximate", "unsupported", "parse_error", "no_proof"):
+        for status in STATUSES:
             count = self.statuses[status]
             share = count / self.proofs if self.proofs else None
             lines.append(f"  {status:<14} {count:>6}  {_percent(share)}")
