@@ -165,6 +165,37 @@ def search_section(name: str, fasta: Path, text: bytes, m: int, k: int, seed: in
     return row + [cells.get(peer, "not run") for peer in ("seqkit", "regex", "numpy")]
 
 
+def write_reads(path: Path, count: int, length: int, seed: int) -> bytes:
+    """Write ``count`` random DNA reads as FASTQ; return the first read."""
+    rng = np.random.default_rng(seed)
+    letters = np.frombuffer(b"ACGT", np.uint8)
+    first = b""
+    with open(path, "wb") as handle:
+        for index in range(count):
+            read = letters[rng.integers(0, 4, length)].tobytes()
+            first = first or read
+            handle.write(b"@read%d\n%s\n+\n%s\n" % (index, read, b"I" * length))
+    return first
+
+
+def reads_row(fastq: Path, probe: bytes, k: int, count: int) -> list[object]:
+    """Compare the command lines on many short records, keyed by (record, strand, start)."""
+    ours_time, ours_rss, ours_out = run_measured(
+        [str(TOOLBOX), "hamming", "search", str(fastq), "-p", probe.decode(), "-k", str(k),
+         "-B", "-j", "1", "-q"])
+    seqkit_time, seqkit_rss, seqkit_out = run_measured(
+        ["seqkit", "locate", "-p", probe.decode(), "-m", str(k), "-j", "1", str(fastq)])
+    ours = {(r[0], r[2], r[3]) for r in (x.split("\t") for x in ours_out.splitlines()[1:])}
+    theirs = {(r[0], r[3], r[4]) for r in (x.split("\t") for x in seqkit_out.splitlines()[1:])}
+    if ours != theirs:
+        sys.exit(f"seqkit disagrees on reads: {len(theirs)} hits vs our {len(ours)}")
+    print(f"  reads: seqkit {seqkit_time:.2f} s, toolbox {ours_time:.2f} s", file=sys.stderr)
+    return [f"{count // 1000}k reads × 150 bp (FASTQ)", len(probe), k, len(ours),
+            f"{ours_time:.2f} s, {ours_rss} MiB", "not run",
+            f"{seqkit_time:.2f} s, {seqkit_rss} MiB ({seqkit_time / ours_time:.1f}×)",
+            "not run", "not run"]
+
+
 def engine_rows(texts: dict[str, bytes], lengths: list[int]) -> list[list[object]]:
     """Time every exact engine in-process (single thread, after warm-up) and check agreement."""
     rows = []
@@ -279,6 +310,9 @@ def main() -> None:
             search_section("periodic DNA 1e6", periodic_fa, periodic, 12, 2, 5,
                            ("seqkit", "numpy")),
         ]
+        reads_fq = workdir / "reads.fq"
+        first_read = write_reads(reads_fq, 100_000, 150, 12)
+        search.append(reads_row(reads_fq, probe_from(first_read, 20, 2, 13), 2, 100_000))
         if args.large:
             big = random_text(10**8, b"ACGT", 8)
             big_fa = workdir / "dna1e8.fa"
