@@ -222,6 +222,18 @@ def test_spaced_hydrate_balances(cli, hydrate):
     assert result.stdout == f"{hydrate} -> MgCl2 + 6 H2O\n"
 
 
+@pytest.mark.parametrize(("equation", "expected"), [
+    ("Fe(3+) + e(-) -> Fe(2+)", "Fe(3+) + e(-) -> Fe(2+)"),
+    ("SO4(2-) + Ba(+2) -> BaSO4(s)", "SO4(2-) + Ba(+2) -> BaSO4(s)"),
+    ("Fe(3+)(aq)+e-=Fe(2+)(aq)", "Fe(3+)(aq) + e- -> Fe(2+)(aq)"),
+    ("H2 (g) + O2 (g) -> H2O (l)", "2 H2 (g) + O2 (g) -> 2 H2O (l)"),
+])
+def test_parenthesised_charge_and_spaced_phase(cli, equation, expected):
+    result = cli(["balance", equation])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected + "\n"
+
+
 def test_failed_equation_leaves_no_output_file(cli, tmp_path):
     target = tmp_path / "out.txt"
     result = cli(["balance", "-o", str(target), "CO -> CO2"])

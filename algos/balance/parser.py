@@ -11,10 +11,11 @@ Accepted notation (the manual page ``toolbox-balance(1)`` has examples of each):
 * nested ``()``, ``[]`` and ``{}`` groups with integer multipliers;
 * hydrates and adducts joined by ``·``, ``•``, ``∙``, ``⋅``, ``*`` or ``.``,
   with an optional multiplier (``CuSO4·5H2O``, ``CuSO4.5H2O``);
-* charges ``Fe^3+``, ``Fe^+3``, ``Fe^{3+}``, ``Fe{3+}``, ``Fe{+3}``, ``Fe+3``,
+* charges ``Fe^3+``, ``Fe^+3``, ``Fe^{3+}``, ``Fe{3+}``, ``Fe{+3}``, ``Fe(3+)``, ``Fe+3``,
   ``SO4-2``, ``Na+``, ``Fe+++``; Unicode superscripts (``Fe³⁺``) and subscripts (``H₂O``);
-* electrons ``e``, ``e-``, ``e^-``, ``e{-}``, ``{-}``, ``e⁻``;
-* phases ``(s)``, ``(l)``, ``(g)``, ``(aq)``, ``(cr)`` after the formula, kept in output;
+* electrons ``e``, ``e-``, ``e^-``, ``e{-}``, ``e(-)``, ``{-}``, ``e⁻``;
+* phases ``(s)``, ``(l)``, ``(g)``, ``(aq)``, ``(cr)`` after the formula (a space before
+  them is allowed), kept in output;
 * element symbols are case-sensitive and checked against the periodic table plus
   D and T; abbreviations such as ``Ph`` must be declared as opaque groups.
 
@@ -45,12 +46,15 @@ _ARROW = re.compile(r"<-->|<=>|<->|-->|->|=>|=|→|⟶|⇒|⇌|⇄|↔|⟷|⇆")
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")": "(", "]": "[", "}": "{"}
 _ELECTRON_SPELLINGS = frozenset(
-    {"e", "e-", "e^-", "e{-}", "{-}", "e-1", "e^-1", "e^1-", "e^{-}", "e{-1}", "e{1-}", "{-1}", "{1-}"}
+    {"e", "e-", "e^-", "e{-}", "{-}", "e-1", "e^-1", "e^1-", "e^{-}", "e{-1}", "e{1-}", "{-1}", "{1-}",
+     "e(-)", "e(-1)", "e(1-)"}
 )
 _PHASE = re.compile(r"\(([a-z]+)\)$")
+_SPACED_PHASE = re.compile(r"\s+(\([a-z]+\))$")
 # Charge suffixes, tried in this order; each yields (sign, magnitude digits).
 _CHARGE_CARET = re.compile(r"\^\{?(?:(\d*)([+-])|([+-])(\d+))\}?$")
 _CHARGE_BRACE = re.compile(r"\{(?:(\d*)([+-])|([+-])(\d+))\}$")
+_CHARGE_PAREN = re.compile(r"\((?:(\d*)([+-])|([+-])(\d+))\)$")
 _CHARGE_SIGN_FIRST = re.compile(r"(?<=[A-Za-z0-9)\]}])([+-])(\d+)$")
 _CHARGE_SIGN_RUN = re.compile(r"(?<=[A-Za-z0-9)\]}])([+-]+)$")
 _MONATOMIC = re.compile(r"([A-Z][a-z]*)(\d+)$")
@@ -297,6 +301,7 @@ def parse_species(
     groups = groups or {}
     text = term if text is None else text
     body = _SPACED_ADDUCT.sub(r"\1\2", term.strip())
+    body = _SPACED_PHASE.sub(r"\1", body)
     if re.search(r"\s", body):
         message = (f"unexpected space inside {text!r}; separate species with ' + ' "
                    "and write each formula without spaces")
@@ -334,7 +339,7 @@ def parse_species(
 
 def _split_charge(body: str, text: str) -> tuple[str, int, bool]:
     """Remove a trailing charge from ``body``; return (formula, charge, written as lone signs)."""
-    for pattern in (_CHARGE_CARET, _CHARGE_BRACE):
+    for pattern in (_CHARGE_CARET, _CHARGE_BRACE, _CHARGE_PAREN):
         match = pattern.search(body)
         if match:
             digits = match.group(1) if match.group(2) else match.group(4)
