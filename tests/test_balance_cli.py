@@ -105,6 +105,8 @@ def test_json_error_record_and_status(cli):
     ("Fe^3+ + e- + e- -> Fe", 2, "listed twice"),
     ("H2 + O2 -> H2O^+-", 2, "unexpected character '^'"),
     ("(" * 2000 + "H" + ")2" * 2000 + " + O2 -> H2O", 2, "nested more than 100 levels"),
+    ("CaCO3 -> CaO + CO2↑", 2, "write the phase as (s) or (g)"),
+    ("¹⁴C -> ¹⁴N + e⁻", 2, "isotope mass numbers are not read"),
 ])
 def test_errors_have_status_and_one_line(cli, equation, status, words):
     result = cli(["balance", equation])

@@ -526,7 +526,12 @@ class _FormulaReader:
     def _unexpected(self) -> None:
         char = self.part[self.position]
         message = f"unexpected character {char!r} at column {self.column()} of {self.text!r}"
-        if char in "+-^":
+        if char in "↓↑":
+            message += "; precipitate and gas arrows are not read, so write the phase as (s) or (g)"
+        elif self.position == 0 and char == "^":
+            message += ("; isotope mass numbers are not read, so write the element symbol "
+                        "(D and T are symbols of their own)")
+        elif char in "+-^":
             message += "; a charge must come last, as in SO4^2- or Fe{3+}"
         raise EquationSyntaxError(message, code="E_SYNTAX", details={"species": self.text})
 
