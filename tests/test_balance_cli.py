@@ -136,6 +136,12 @@ def test_groups_make_answer_unique(cli):
     assert result.stderr == ""
 
 
+def test_broken_group_names_fix(cli):
+    result = cli(["balance", "--groups", "Ph=C6H5", "PhOH + O2 -> CO2 + H2O"])
+    assert result.exit_code == 1
+    assert "groups declared with --groups (Ph) are never split into atoms" in result.stderr
+
+
 @pytest.mark.parametrize("spec", ["Ph", "ph=C6H5", "Ac=CH3CO", "Ph=C6H5,Ph=C6H5", "Ph=C6Xx5"])
 def test_invalid_groups_rejected(cli, spec):
     result = cli(["balance", "--groups", spec, "PhOH -> PhOH"])

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolbox.algos.balance.elements import ELEMENT_SYMBOLS
 from toolbox.algos.balance.errors import NoBalanceError
 from toolbox.algos.balance.kernel import nullspace, reduced_echelon
 from toolbox.algos.balance.parser import (
@@ -277,7 +278,11 @@ def _reject_one_sided(equation: Equation, added: Sequence[Species], rows: Sequen
         clauses.append(f"{_join(only_right)} {'occurs' if len(only_right) == 1 else 'occur'} "
                        "only among the products")
     hint = "add the missing species, or check the formulas for typing errors"
-    if not added and set(only_left + only_right) <= {"H", "O"}:
+    groups = [symbol for symbol in only_left + only_right if symbol not in ELEMENT_SYMBOLS]
+    if groups:
+        hint = (f"groups declared with --groups ({', '.join(groups)}) are never split into "
+                "atoms, so write the formula in place of a group that the reaction breaks up")
+    elif not added and set(only_left + only_right) <= {"H", "O"}:
         hint = "for a redox equation in water use --medium acidic or --medium basic"
     elif added:
         hint = "the medium species cannot supply these elements; " + hint
