@@ -242,6 +242,19 @@ def test_parenthesised_charge_and_spaced_phase(cli, equation, expected):
     assert result.stdout == expected + "\n"
 
 
+@pytest.mark.parametrize("equation", ["H2O(l) -> H2O(g)", "NaCl(s) -> NaCl(aq)"])
+def test_phase_change_is_no_duplicate(cli, equation):
+    result = cli(["balance", equation])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == equation + "\n"
+
+
+def test_same_phase_twice_is_duplicate(cli):
+    result = cli(["balance", "C(s) + O2(g) -> CO2(g) + C(s)"])
+    assert result.exit_code == 2
+    assert "C(s) appears on both sides" in result.stderr
+
+
 def test_failed_equation_leaves_no_output_file(cli, tmp_path):
     target = tmp_path / "out.txt"
     result = cli(["balance", "-o", str(target), "CO -> CO2"])

@@ -84,7 +84,7 @@ class Species:
 
     @property
     def key(self) -> tuple[str, int]:
-        """Identity used to detect a species listed twice (phase does not count)."""
+        """Identity of the substance and its charge, without the phase."""
         return (self.formula, self.charge)
 
 
@@ -244,18 +244,20 @@ def _is_separator(normal: str, i: int, start: int, end: int, spaced: bool) -> bo
 
 
 def _reject_duplicates(equation: Equation) -> None:
-    seen: dict[tuple[str, int], str] = {}
+    # The phase counts here: H2O(l) -> H2O(g) is a phase change, not a duplicate.
+    seen: dict[tuple[str, int, str | None], str] = {}
     repeated: list[str] = []
     both_sides: list[str] = []
     for index, species in enumerate(equation.species):
         side = equation.side_of(index)
-        if species.key in seen:
-            if seen[species.key] != side:
+        identity = (*species.key, species.phase)
+        if identity in seen:
+            if seen[identity] != side:
                 both_sides.append(species.text)
             else:
                 repeated.append(species.text)
         else:
-            seen[species.key] = side
+            seen[identity] = side
     if both_sides:
         names = ", ".join(both_sides)
         message = (f"{names} appear{'s' if len(both_sides) == 1 else ''} on both sides of "
