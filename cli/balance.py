@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 Format = Literal["text", "json", "jsonl", "latex", "unicode"]
 Medium = Literal["acidic", "basic"]
 _ARROW_CHARS = re.compile(r"->|=|→|⟶|⇒|⇌|⇄|↔|⟷|⇆")
+# Warnings about the single canonical balance, which --all does not print.
+_CANONICAL_WARNINGS = frozenset({"W_NOT_UNIQUE", "W_TIE", "W_NOT_CERTIFIED"})
 
 HELP = """Balance a chemical equation with the smallest whole-number coefficients.
 
@@ -260,6 +262,8 @@ def _report(record: dict[str, Any], settings: _Settings, location: str) -> None:
     if record["status"] != "ok":
         return
     for warning in record.get("warnings", []):
+        if settings.list_all and warning["code"] in _CANONICAL_WARNINGS:
+            continue
         common.warn(location + warning["message"])
     if location or settings.list_all:
         if settings.list_all and record.get("elementary_count", 0) > len(record["_lines"]):
