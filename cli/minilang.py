@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from toolbox.cli import common, options
+from toolbox.io.errors import InputError
 from toolbox.io.files import STDIO, display_name, open_output, read_bytes
 
 if TYPE_CHECKING:
@@ -106,9 +107,10 @@ def translate_command(
     policy = Options(tactics=tactics, scripts=scripts, strict=strict)
     report = CorpusReport()
     skipped = 0
+    unreadable: list[str] = []
     with open_output(output) as out:
         records = JsonlWriter(out)
-        for file in _translate_all(paths, policy):
+        for file in _translate_all(paths, policy, unreadable):
             report.add(file)
             if file.theory is None:
                 skipped += 1
@@ -125,9 +127,7 @@ def translate_command(
         f"{statuses['approximate']} approximate, {statuses['unsupported']} unsupported, "
         f"{statuses['parse_error']} parse errors, {statuses['no_proof']} without proof"
     )
-    if skipped:
-        message = f"{skipped} input file(s) skipped (see the warnings above)"
-        raise common.CliError(message, common.EXIT_USAGE)
+    _raise_if_skipped(skipped + len(unreadable))
     if strict and report.proofs != statuses["translated"]:
         raise typer.Exit(common.EXIT_NO_RESULT)
 
@@ -156,7 +156,8 @@ def stats_command(
     policy = Options(tactics=tactics, scripts=scripts, strict=strict)
     report = CorpusReport(examples=examples)
     skipped = 0
-    for file in _translate_all(paths, policy):
+    unreadable: list[str] = []
+    for file in _translate_all(paths, policy, unreadable):
         report.add(file)
         skipped += file.theory is None
     with open_output(output) as out:
@@ -168,9 +169,7 @@ def stats_command(
             write_json(out, data)
         else:
             out.write(_LONE_SURROGATE.sub("\ufffd", report.as_text()))
-    if skipped:
-        message = f"{skipped} input file(s) skipped (see the warnings above)"
-        raise common.CliError(message, common.EXIT_USAGE)
+    _raise_if_skipped(skipped + len(unreadable))
 
 
 def _expand_paths(paths: list[str]) -> tuple[list[str], bool]:
@@ -195,7 +194,18 @@ def _expand_paths(paths: list[str]) -> tuple[list[str], bool]:
     return files, any_directory
 
 
-def _translate_all(paths: list[str], policy: Options) -> Iterator[FileResult]:
+def _raise_if_skipped(count: int) -> None:
+    if count:
+        message = f"{count} input file(s) skipped (see the warnings above)"
+        raise common.CliError(message, common.EXIT_USAGE)
+
+
+def _translate_all(paths: list[str], policy: Options, unreadable: list[str]) -> Iterator[FileResult]:
+    """Yield the translation of each input file in turn.
+
+    An unreadable file is warned about, added to ``unreadable`` and skipped, so
+    the other files are still translated.
+    """
     from toolbox.algos.minilang.corpus import translate_source
 
     files, any_directory = _expand_paths(paths)
@@ -206,7 +216,13 @@ def _translate_all(paths: list[str], policy: Options) -> Iterator[FileResult]:
     with common.progress("translating", total=len(files) if any_directory else None) as bar:
         for path in files:
             name = display_name(path)
-            data = read_bytes(path)
+            try:
+                data = read_bytes(path)
+            except InputError as error:
+                common.warn(f"{error}; skipped")
+                unreadable.append(name)
+                bar.advance()
+                continue
             file = translate_source(data, name, path=None if path == STDIO else path,
                                     options=policy, cache=cache)
             _report_file(file)

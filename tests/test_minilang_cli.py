@@ -135,6 +135,16 @@ def test_binary_file_is_reported_and_skipped(cli, tmp_path):
     assert "Small.thy:2 lemma one" in result.stdout
 
 
+def test_unreadable_file_is_skipped(cli, tmp_path):
+    (tmp_path / "A.thy").write_bytes(b"\x1f\x8bnot gzip data")
+    (tmp_path / "B.thy").write_text(SMALL_THEORY)
+    result = cli(["minilang", "translate", tmp_path])
+    assert result.exit_code == 2
+    assert "A.thy: invalid gzip data" in result.stderr
+    assert "1 input file(s) skipped" in result.stderr
+    assert "B.thy:2 lemma one" in result.stdout
+
+
 def test_unterminated_comment_is_warned(cli):
     text = SMALL_THEORY.replace("lemma three", "(* never closed\nlemma three")
     result = cli(["minilang", "translate", "-"], input=text)
