@@ -274,13 +274,26 @@ def _report(record: dict[str, Any], settings: _Settings, location: str) -> None:
         common.info(f"elementary reaction: {entry['text']}")
 
 
-def _iter_equations(path: str) -> Iterator[tuple[int, str]]:
-    from toolbox.io.files import iter_lines
+def _iter_equations(path: str) -> Iterator[tuple[int, str, str | None]]:
+    """Yield (line number, equation, decoding problem or None) for each equation line.
 
-    for number, line in iter_lines(path):
-        text = line.split("#", 1)[0].strip()
-        if text:
-            yield number, text
+    A line that is not UTF-8 is yielded with its bytes replaced by U+FFFD and a
+    message, so the batch reports it and goes on with the next line.
+    """
+    from toolbox.io.files import open_binary
+
+    with open_binary(path) as stream:
+        for number, raw in enumerate(stream, start=1):
+            problem = None
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                line = raw.decode("utf-8", "replace")
+                problem = (f"invalid UTF-8 byte {raw[error.start:error.start + 1]!r} at column "
+                           f"{error.start + 1}; convert the file to UTF-8")
+            text = line.split("#", 1)[0].strip()
+            if text:
+                yield number, text, problem
 
 
 def _run_batch(path: str, settings: _Settings, stream: Any) -> int:
@@ -293,9 +306,13 @@ def _run_batch(path: str, settings: _Settings, stream: Any) -> int:
     failures = {common.EXIT_USAGE: 0, common.EXIT_NO_RESULT: 0}
     count = 0
     with common.progress("balancing", None) as bar:
-        for number, text in _iter_equations(path):
+        for number, text, problem in _iter_equations(path):
             count += 1
-            record = _solve(text, settings)
+            if problem is None:
+                record = _solve(text, settings)
+            else:
+                record = {"input": text, "status": "error", "_exit": common.EXIT_USAGE,
+                          "error": {"code": "E_SYNTAX", "message": problem, "details": {}}}
             record["line"] = number
             status = _exit_status(record)
             location = f"{name}:{number}: "

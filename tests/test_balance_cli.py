@@ -180,6 +180,18 @@ def test_batch_from_stdin_goes_past_bad_lines(cli):
     assert "2 of 4 equations failed (1 unreadable, 1 without a valid balance)" in result.stderr
 
 
+def test_batch_goes_past_invalid_utf8_line(cli):
+    data = b"H2 + O2 -> H2O\nNaCl \xb7 H2O -> NaCl + H2O\nN2 + H2 -> NH3\n"
+    result = cli(["balance", "-"], input=data)
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "2 H2 + O2 -> 2 H2O",
+        "# error E_SYNTAX: NaCl \ufffd H2O -> NaCl + H2O",
+        "N2 + 3 H2 -> 2 NH3",
+    ]
+    assert "<stdin>:2: invalid UTF-8 byte b'\\xb7' at column 6; convert the file to UTF-8" in result.stderr
+
+
 def test_batch_without_unreadable_lines_exits_1(cli):
     result = cli(["balance", "-"], input="H2 + O2 -> H2O\nCO -> CO2\n")
     assert result.exit_code == 1
