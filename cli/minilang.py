@@ -209,6 +209,9 @@ def _translate_all(paths: list[str], policy: Options, unreadable: list[str]) -> 
     from toolbox.algos.minilang.corpus import translate_source
 
     files, any_directory = _expand_paths(paths)
+    # Files named on the command line must be readable and non-empty; files
+    # found by walking a directory are skipped with a warning instead.
+    named = {path for path in paths if path == STDIO or not os.path.isdir(path)}
     if not files:
         message = "no theory files to read; pass .thy files, directories with .thy files, or '-'"
         raise common.CliError(message)
@@ -218,7 +221,13 @@ def _translate_all(paths: list[str], policy: Options, unreadable: list[str]) -> 
             name = display_name(path)
             try:
                 data = read_bytes(path)
+                if not data.strip():
+                    what = "standard input" if path == STDIO else "the file"
+                    message = f"{what} is empty; pass an Isabelle .thy theory"
+                    raise InputError(message, path=None if path == STDIO else name)
             except InputError as error:
+                if path in named:
+                    raise
                 common.warn(f"{error}; skipped")
                 unreadable.append(name)
                 bar.advance()

@@ -117,9 +117,18 @@ def test_empty_file(cli, tmp_path):
     path = tmp_path / "Empty.thy"
     path.write_text("")
     result = cli(["minilang", "translate", path])
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert result.stdout == ""
-    assert "no theory-level proofs found" in result.stderr
+    assert "Empty.thy: the file is empty" in result.stderr
+
+
+def test_empty_file_in_directory_is_skipped(cli, tmp_path):
+    (tmp_path / "Empty.thy").write_text("")
+    (tmp_path / "Small.thy").write_text(SMALL_THEORY)
+    result = cli(["minilang", "translate", tmp_path])
+    assert result.exit_code == 2
+    assert "Empty.thy: the file is empty; pass an Isabelle .thy theory; skipped" in result.stderr
+    assert "Small.thy:2 lemma one" in result.stdout
 
 
 def test_binary_file_is_reported_and_skipped(cli, tmp_path):
