@@ -179,6 +179,9 @@ def open_output(
         return
 
     target = Path(path)
+    if target.is_symlink():
+        # Replace the file the link points to and keep the link itself.
+        target = Path(os.path.realpath(target))
     if target.is_dir():
         message = "is a directory; pass the name of a file to write, such as DIR/out.txt"
         raise InputError(message, path=str(path))

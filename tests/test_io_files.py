@@ -136,3 +136,14 @@ def test_skip_counter_summary():
     counter.add("other")
     assert counter.count == 2
     assert counter.summary() == "skipped 2 malformed lines (first: f.txt:3: bad value)"
+
+
+def test_output_through_symlink_keeps_link(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("old\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    with open_output(link) as stream:
+        stream.write("new\n")
+    assert link.is_symlink()
+    assert real.read_text() == "new\n"
