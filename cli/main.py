@@ -122,6 +122,9 @@ def run(args: Sequence[str] | None = None) -> int:
         command = typer.main.get_command(build_app(_markup_mode()))
         result = command.main(argv, prog_name="toolbox", standalone_mode=False)
         sys.stdout.flush()
+        if result == common.EXIT_INTERRUPTED:
+            # Typer turns a KeyboardInterrupt inside a command into this status, silently.
+            _report_error("interrupted")
         return result if isinstance(result, int) else common.EXIT_OK
     except NoArgsIsHelpError as error:
         typer.echo(error.ctx.get_help() if error.ctx else "")

@@ -123,3 +123,31 @@ def test_completion_rejects_unknown_shell(cli):
     result = cli(["completion", "tcsh"])
     assert result.exit_code == 2
     assert "'tcsh' is not one of 'bash', 'zsh', 'fish'" in result.stderr
+
+
+def test_interrupt_reports_status_130(cli, monkeypatch):
+    from toolbox.algos.balance import solver
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solver, "balance", interrupt)
+    result = cli(["balance", "H2 + O2 -> H2O"])
+    assert result.exit_code == 130
+    assert result.stderr == "toolbox: error: interrupted\n"
+
+
+def test_interrupt_exits_130_without_traceback():
+    import signal
+    import time
+
+
+    executable = str(Path(sys.executable).with_name("toolbox"))
+    # The command waits on standard input, which stays open until we interrupt it.
+    process = subprocess.Popen([executable, "balance", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
