@@ -146,7 +146,7 @@ def test_interrupt_exits_130_without_traceback():
     # The command waits on standard input, which stays open until we interrupt it.
     process = subprocess.Popen([executable, "balance", "-"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    time.sleep(3)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
