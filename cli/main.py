@@ -96,10 +96,26 @@ def _silence_stdout() -> None:
         pass
 
 
+def _rejected_input(error: Exception) -> object | None:
+    """Return the value that pydantic rejected behind a Typer usage error, if any."""
+    details = getattr(error.__cause__, "errors", None)
+    if not callable(details):
+        return None
+    try:
+        first = details()[0]
+    except (IndexError, TypeError):
+        return None
+    return first.get("input") if isinstance(first, dict) else None
+
+
 def _format_usage_error(error: Exception) -> str:
     message = error.format_message() if hasattr(error, "format_message") else str(error)
     # Typer validates Literal choices with pydantic, whose messages carry this prefix.
     message = " ".join(message.split()).replace("Value error, ", "")
+    rejected = _rejected_input(error)
+    # Range and type errors do not name the value, but choice errors already do.
+    if isinstance(rejected, str) and repr(rejected) not in message:
+        message += f", got {rejected!r}"
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else "toolbox"
     return f"{message} (see '{command} --help')"

@@ -151,3 +151,11 @@ def test_interrupt_exits_130_without_traceback():
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert b"Traceback" not in stderr
+
+
+def test_range_error_names_value(cli):
+    result = cli(["balance", "--limit", "0", "H2 + O2 -> H2O"])
+    assert result.exit_code == 2
+    assert "greater than or equal to 1, got '0'" in result.stderr
+    choice = cli(["balance", "--format", "xml", "H2 + O2 -> H2O"])
+    assert choice.stderr.count("'xml'") == 1
