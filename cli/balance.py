@@ -329,11 +329,11 @@ def _run_batch(path: str, settings: _Settings, stream: Any) -> int:
             else:
                 stream.write(f"# error {record['error']['code']}: {text}\n")
             bar.advance()
-    if settings.format == "json":
-        write_json(stream, records)
     if count == 0:
         message = f"{name}: no equations found (only blank lines and comments); give one per line"
         raise common.CliError(message)
+    if settings.format == "json":
+        write_json(stream, records)
     failed = sum(failures.values())
     if failed:
         common.info(f"{failed} of {count} equations failed ({failures[common.EXIT_USAGE]} "

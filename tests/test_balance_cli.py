@@ -297,6 +297,9 @@ def test_empty_batch_is_an_error(cli):
     result = cli(["balance", "-"], input="# only a comment\n\n")
     assert result.exit_code == 2
     assert "no equations found" in result.stderr
+    as_json = cli(["balance", "-f", "json", "-"], input="")
+    assert as_json.exit_code == 2
+    assert as_json.stdout == ""
 
 
 def test_huge_number_is_rejected(cli):
