@@ -175,6 +175,8 @@ def _solve(text: str, settings: _Settings) -> dict[str, Any]:
                          groups=settings.groups, elementary_limit=settings.limit)
     except BalanceError as error:
         return _error_record(text, error)
+    common.debug(f"{text}: nullity {result.nullity}, rank {result.rank}, rule {result.rule}, "
+                 f"total {result.total}, {result.elementary_count} elementary reactions")
     if settings.format in ("json", "jsonl"):
         record = result.to_dict(settings.style)
     else:

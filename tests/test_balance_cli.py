@@ -20,6 +20,12 @@ def test_single_equation_prints_balance(cli):
     assert result.stderr == ""
 
 
+def test_verbose_reports_method(cli):
+    result = cli(["balance", "-v", "H2 + O2 -> H2O"])
+    assert result.exit_code == 0
+    assert result.stderr == "toolbox: info: H2 + O2 -> H2O: nullity 1, rank 2, rule unique, total 5, 0 elementary reactions\n"
+
+
 def test_several_reactions_warn_on_stderr(cli):
     result = cli(["balance", "Cu + HNO3 -> Cu(NO3)2 + NO + NO2 + H2O"])
     assert result.exit_code == 0
