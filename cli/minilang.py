@@ -268,6 +268,9 @@ def _text_block(name: str, result: ProofResult) -> str:
     label = f"{goal.command} {goal.name}".strip()
     status = result.status
     notes = result.reasons or result.approximations
+    if result.reasons == ["approximation_rejected"] and result.approximations:
+        # Name what --strict rejected, as the JSONL record does.
+        notes = ["approximation_rejected: " + ", ".join(result.approximations)]
     if notes:
         status += " (" + ", ".join(notes) + ")"
     if result.detail:

@@ -67,6 +67,15 @@ def test_translate_strict_exit_status(cli):
     assert result.exit_code == 1
 
 
+def test_strict_header_names_approximation(cli):
+    text = ("theory T imports Main begin\nlemma c: \"(a::nat) = a\"\nproof -\n"
+            "  have \"a = a\" by simp\n  also have \"\\<dots> = a\" by simp\n"
+            "  finally show ?thesis .\nqed\nend\n")
+    result = cli(["minilang", "translate", "--strict", "-"], input=text)
+    assert result.exit_code == 1
+    assert "lemma c: unsupported (approximation_rejected: dots_heuristic) *)" in result.stdout
+
+
 def test_translate_directory(cli, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "Small.thy").write_text(SMALL_THEORY)
