@@ -329,7 +329,9 @@ def _run_batch(path: str, settings: _Settings, stream: Any) -> int:
             elif status == common.EXIT_OK:
                 stream.write("\n".join(record["_lines"]) + "\n")
             else:
-                stream.write(f"# error {record['error']['code']}: {text}\n")
+                # '#' starts a comment in equation files; LaTeX comments start with '%'.
+                marker = "%" if settings.format == "latex" else "#"
+                stream.write(f"{marker} error {record['error']['code']}: {text}\n")
             bar.advance()
     if count == 0:
         message = f"{name}: no equations found (only blank lines and comments); give one per line"

@@ -198,6 +198,15 @@ def test_batch_goes_past_invalid_utf8_line(cli):
     assert "<stdin>:2: invalid UTF-8 byte b'\\xb7' at column 6; convert the file to UTF-8" in result.stderr
 
 
+def test_latex_batch_errors_are_comments(cli):
+    result = cli(["balance", "-f", "latex", "-"], input="H2 + O2 -> H2O\nCO -> CO2\n")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "\\ce{2 H2 + O2 -> 2 H2O}",
+        "% error E_NO_BALANCE: CO -> CO2",
+    ]
+
+
 def test_batch_without_unreadable_lines_exits_1(cli):
     result = cli(["balance", "-"], input="H2 + O2 -> H2O\nCO -> CO2\n")
     assert result.exit_code == 1
