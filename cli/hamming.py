@@ -390,10 +390,11 @@ def _write_hits(source: _Input, function: Any, output_format: str, output: str) 
                 total += sum(len(h.matched) for h in scan.hits or [])
         except HammingError as error:
             raise common.CliError(str(error)) from None
+        # Check inside the block, so that an input error leaves no output file.
+        if not all(job.exhausted for job in source.jobs) or not scans:
+            _check_lengths(scans, source.jobs)
         if output_format == "tsv" and not header_written:
             stream.write("\t".join(HIT_COLUMNS) + "\n")
-    if not all(job.exhausted for job in source.jobs) or not scans:
-        _check_lengths(scans, source.jobs)
     common.info(f"{total} hit(s) in {len(scans)} record(s)")
     return total
 

@@ -357,3 +357,26 @@ def test_batched_records_error_and_hit_budget(cli):
     assert limited.exit_code == 0
     assert [(r[0], r[2]) for r in rows(limited.stdout)] == [("r0", "+"), ("r1", "+"),
                                                            ("r2", "+")]
+
+
+def test_npy_to_closed_pipe_exits_quietly(tmp_path):
+    # 400 kB of uint16 distances, far more than a pipe buffer holds.
+    text = tmp_path / "long.fa"
+    text.write_text(">r\n" + "ACGT" * 50_000 + "\n")
+    done = subprocess.run(
+        ["bash", "-c", f"{TOOLBOX} hamming profile {text} -p {PROBE} -F npy | head -c 10 "
+         "> /dev/null; echo ${PIPESTATUS[0]}"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.stdout.strip() == "0"
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("text", ["", ">r\nACG\n"])
+def test_search_input_error_leaves_no_output_file(cli, tmp_path, text):
+    source = tmp_path / "in.fa"
+    source.write_text(text)
+    target = tmp_path / "hits.tsv"
+    result = cli(["hamming", "search", source, "-p", "ACGTACGT", "-k", "0", "-o", target])
+    assert result.exit_code == 2
+    assert not target.exists()

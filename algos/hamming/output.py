@@ -89,7 +89,7 @@ def write_npz(stream: BinaryIO, scans: list[RecordScan], jobs: list[PatternJob],
     if single:
         assert scans[0].profiles is not None
         profile = scans[0].profiles[0]
-        np.save(stream, profile if profile.dtype.kind == "f" else profile.astype(dtype))
+        np.save(_WriteOnly(stream), profile if profile.dtype.kind == "f" else profile.astype(dtype))
         return
     arrays = {}
     for scan in scans:
@@ -149,3 +149,19 @@ def write_jsonl_hits(writer: JsonlWriter, scan: RecordScan, jobs: list[PatternJo
             "record": scan.id, "pattern": job.name, "strand": job.strand, "start": start + 1,
             "end": end, "mismatches": count, "matched": matched,
         })
+
+
+class _WriteOnly:
+    """Stream wrapper that exposes only ``write``.
+
+    ``np.save`` writes a real file object with ``ndarray.tofile``, which turns
+    a closed pipe (``... -F npy | head -c 10``) into a bare ``OSError`` with no
+    errno. Through ``write`` the same failure is a ``BrokenPipeError``, which the
+    CLI treats as a reader that has stopped reading.
+    """
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self._stream.write(data)
