@@ -184,7 +184,8 @@ def _solve(text: str, settings: _Settings) -> dict[str, Any]:
         record = {
             "status": "ok",
             "warnings": [{"code": c, "message": m} for c, m in result.warnings],
-            "elementary": [{"text": format_reaction(r, settings.style)}
+            "elementary": [{"text": format_reaction(r, settings.style,
+                                                    reversible=result.equation.reversible)}
                            for r in result.elementary],
             "elementary_count": result.elementary_count,
         }
@@ -203,7 +204,7 @@ def _check_record(result: Any, settings: _Settings) -> dict[str, Any]:
     from toolbox.algos.balance.solver import balance
 
     totals = result.totals()
-    written = format_reaction(result.terms, settings.style)
+    written = format_reaction(result.terms, settings.style, reversible=result.equation.reversible)
     summary = ", ".join(f"{row} {left}={right}" if left == right else f"{row} {left}≠{right}"
                         for row, (left, right) in totals.items())
     record: dict[str, Any] = {

@@ -284,6 +284,17 @@ def test_same_phase_twice_is_duplicate(cli):
     assert "C(s) appears on both sides" in result.stderr
 
 
+@pytest.mark.parametrize(("style", "expected"), [
+    ("text", "N2 + 3 H2 <=> 2 NH3"),
+    ("unicode", "N₂ + 3 H₂ ⇌ 2 NH₃"),
+    ("latex", "\\ce{N2 + 3 H2 <=> 2 NH3}"),
+])
+def test_equilibrium_arrow_is_kept(cli, style, expected):
+    result = cli(["balance", "-f", style, "N2 + H2 ⇌ NH3"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected + "\n"
+
+
 def test_failed_equation_leaves_no_output_file(cli, tmp_path):
     target = tmp_path / "out.txt"
     result = cli(["balance", "-o", str(target), "CO -> CO2"])

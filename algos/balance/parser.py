@@ -43,6 +43,7 @@ _SUBSCRIPTS = {ord(c): str(i) for i, c in enumerate("₀₁₂₃₄₅₆₇₈
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-", strict=True))
 _HYDRATE_MARKS = "·•∙⋅"
 _ARROW = re.compile(r"<-->|<=>|<->|-->|->|=>|=|→|⟶|⇒|⇌|⇄|↔|⟷|⇆")
+_EQUILIBRIUM_ARROWS = frozenset({"<-->", "<=>", "<->", "⇌", "⇄", "↔", "⟷", "⇆"})
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")": "(", "]": "[", "}": "{"}
 _ELECTRON_SPELLINGS = frozenset(
@@ -95,6 +96,8 @@ class Equation:
     text: str
     reactants: tuple[Species, ...]
     products: tuple[Species, ...]
+    reversible: bool = False
+    """True when the equation was written with an equilibrium arrow such as ``<=>`` or ``⇌``."""
 
     @property
     def species(self) -> tuple[Species, ...]:
@@ -190,7 +193,7 @@ def parse_equation(text: str, groups: dict[str, dict[str, int]] | None = None) -
         sides.append(tuple(
             _parse_term(normal, s, e, original, origin, groups) for s, e in terms
         ))
-    equation = Equation(original, sides[0], sides[1])
+    equation = Equation(original, sides[0], sides[1], arrow.group() in _EQUILIBRIUM_ARROWS)
     _reject_duplicates(equation)
     return equation
 

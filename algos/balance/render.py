@@ -14,6 +14,7 @@ STYLES = ("text", "unicode", "latex")
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 _ARROWS = {"text": "->", "unicode": "→", "latex": "->"}
+_EQUILIBRIUM_ARROWS = {"text": "<=>", "unicode": "⇌", "latex": "<=>"}
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,13 @@ class Term:
     side: str
 
 
-def format_reaction(terms: Sequence[Term], style: str = "text") -> str:
+def format_reaction(terms: Sequence[Term], style: str = "text", *, reversible: bool = False) -> str:
     """Return ``terms`` as one equation line; coefficient 1 is omitted, 0 drops the term.
 
     ``text`` keeps each species as the user typed it; ``unicode`` writes
     subscripts, superscript charges and ``→``; ``latex`` writes an mhchem
-    ``\\ce{...}`` expression.
+    ``\\ce{...}`` expression. ``reversible`` selects the equilibrium arrow
+    (``<=>``, or ``⇌`` in ``unicode``).
     """
     if style not in STYLES:
         message = f"unknown style {style!r}; use one of {', '.join(STYLES)}"
@@ -44,7 +46,8 @@ def format_reaction(terms: Sequence[Term], style: str = "text") -> str:
             name = _species(term.species, style)
             parts.append(name if term.coefficient == 1 else f"{term.coefficient} {name}")
         sides.append(" + ".join(parts))
-    line = f"{sides[0]} {_ARROWS[style]} {sides[1]}"
+    arrow = (_EQUILIBRIUM_ARROWS if reversible else _ARROWS)[style]
+    line = f"{sides[0]} {arrow} {sides[1]}"
     return f"\\ce{{{line}}}" if style == "latex" else line
 
 

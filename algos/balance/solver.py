@@ -82,7 +82,7 @@ class Balance:
     """False when the smallest total comes from the MILP fallback and is not proved."""
 
     def text(self, style: str = "text") -> str:
-        return format_reaction(self.terms, style)
+        return format_reaction(self.terms, style, reversible=self.equation.reversible)
 
     def totals(self) -> dict[str, list[int]]:
         """Return per element (and ``charge``) the reactant and product totals."""
@@ -109,7 +109,7 @@ class Balance:
                           "certified": self.certified},
             "elementary": [
                 {"coefficients": [t.coefficient for t in reaction],
-                 "text": format_reaction(reaction, style)}
+                 "text": format_reaction(reaction, style, reversible=self.equation.reversible)}
                 for reaction in self.elementary
             ],
             "elementary_count": self.elementary_count,
@@ -375,7 +375,7 @@ def _suggest(equation: Equation, added: Sequence[Species], vector: Sequence[int]
     for species, value in zip(added, vector[count:], strict=True):
         terms.append(Term(abs(value), species, REACTANT if value > 0 else PRODUCT))
     ordered = [t for t in terms if t.side == REACTANT] + [t for t in terms if t.side == PRODUCT]
-    return format_reaction(ordered)
+    return format_reaction(ordered, reversible=equation.reversible)
 
 
 # --------------------------------------------------------------------------- nullity >= 2
