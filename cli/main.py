@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -108,7 +108,22 @@ def _rejected_input(error: Exception) -> object | None:
     return first.get("input") if isinstance(first, dict) else None
 
 
-def _format_usage_error(error: Exception) -> str:
+def _command_path(root: Any, argv: Sequence[str]) -> str:
+    """Return the path of the (sub)command that ``argv`` names, such as ``toolbox balance``."""
+    path = ["toolbox"]
+    group = root
+    for token in argv:
+        commands = getattr(group, "commands", None)
+        if not commands or token not in commands:
+            if token.startswith("-"):
+                continue
+            break
+        path.append(token)
+        group = commands[token]
+    return " ".join(path)
+
+
+def _format_usage_error(error: Exception, root: Any = None, argv: Sequence[str] = ()) -> str:
     message = error.format_message() if hasattr(error, "format_message") else str(error)
     # Typer validates Literal choices with pydantic, whose messages carry this prefix.
     message = " ".join(message.split()).replace("Value error, ", "")
@@ -117,7 +132,11 @@ def _format_usage_error(error: Exception) -> str:
     if isinstance(rejected, str) and repr(rejected) not in message:
         message += f", got {rejected!r}"
     context = getattr(error, "ctx", None)
-    command = context.command_path if context is not None else "toolbox"
+    if context is not None:
+        command = context.command_path
+    else:
+        # Errors raised while parsing options carry no context; find the command from argv.
+        command = _command_path(root, argv) if root is not None else "toolbox"
     return f"{message} (see '{command} --help')"
 
 
@@ -143,10 +162,12 @@ def run(args: Sequence[str] | None = None) -> int:
             _report_error("interrupted")
         return result if isinstance(result, int) else common.EXIT_OK
     except NoArgsIsHelpError as error:
-        typer.echo(error.ctx.get_help() if error.ctx else "")
-        return common.EXIT_OK
+        # Bare `toolbox` asks what the tool is; a bare subcommand lacks its input.
+        is_root = error.ctx is None or error.ctx.parent is None
+        typer.echo(error.ctx.get_help() if error.ctx else "", err=not is_root)
+        return common.EXIT_OK if is_root else common.EXIT_USAGE
     except UsageError as error:
-        _report_error(_format_usage_error(error))
+        _report_error(_format_usage_error(error, command, argv))
         return common.EXIT_USAGE
     except ClickException as error:
         _report_error(" ".join(error.format_message().split()))

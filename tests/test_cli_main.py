@@ -159,3 +159,18 @@ def test_range_error_names_value(cli):
     assert "greater than or equal to 1, got '0'" in result.stderr
     choice = cli(["balance", "--format", "xml", "H2 + O2 -> H2O"])
     assert choice.stderr.count("'xml'") == 1
+
+
+def test_bare_subcommand_prints_help_and_fails(cli):
+    result = cli(["balance"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Usage: toolbox balance" in result.stderr
+
+
+def test_missing_option_value_names_subcommand(cli):
+    result = cli(["balance", "H2 + O2 -> H2O", "--format"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "toolbox: error: Option '--format' requires an argument. (see 'toolbox balance --help')\n"
+    )
