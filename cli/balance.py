@@ -28,10 +28,19 @@ Example: toolbox balance "KMnO4 + HCl -> KCl + MnCl2 + H2O + Cl2"
 
 EQUATION is one equation, '-' to read one equation per line from standard input,
 or the path of such a file. In files, blank lines and text after '#' are skipped.
+
 When several independent balances exist the one with the smallest total
 coefficient sum is printed (ties: lexicographically smallest in input order)
-with a warning; --all lists the elementary reactions instead. Exit status: 0
-balanced, 1 no valid balance (or --check found a mismatch), 2 unreadable input.
+with a warning; --all lists the elementary reactions instead. In batch mode
+--all writes a '# EQUATION' comment line ('% EQUATION' with --format latex)
+before the reactions of each equation.
+
+With --electrons, or e- written in the equation, the smallest total is taken
+only over the balances whose e- coefficient is not 0. If no balance moves
+electrons, warning W_NO_ELECTRONS says so and all balances count.
+
+Exit status: 0 balanced, 1 no valid balance (or --check found a mismatch),
+2 unreadable input.
 """
 
 
@@ -76,7 +85,7 @@ def balance_command(
     electrons: Annotated[
         bool,
         typer.Option("--electrons", "-e", help="Add e- as a species whose side the solver "
-                     "chooses (half reactions)."),
+                     "chooses (half reactions); prefer balances in which e- takes part."),
     ] = False,
     list_all: Annotated[
         bool,
@@ -307,6 +316,9 @@ def _run_batch(path: str, settings: _Settings, stream: Any) -> int:
     records = []
     jsonl = JsonlWriter(stream) if settings.format == "jsonl" else None
     failures = {common.EXIT_USAGE: 0, common.EXIT_NO_RESULT: 0}
+    # Comment lines in text-like output: '#' starts a comment in equation files,
+    # so the output can be read back as a batch, and LaTeX comments start with '%'.
+    marker = "%" if settings.format == "latex" else "#"
     count = 0
     with common.progress("balancing", None) as bar:
         for number, text, problem in _iter_equations(path):
@@ -328,10 +340,11 @@ def _run_batch(path: str, settings: _Settings, stream: Any) -> int:
             elif settings.format == "json":
                 records.append(_public(record))
             elif status == common.EXIT_OK:
+                if settings.list_all:
+                    # Several lines per equation: a comment line names the equation they belong to.
+                    stream.write(f"{marker} {text}\n")
                 stream.write("\n".join(record["_lines"]) + "\n")
             else:
-                # '#' starts a comment in equation files; LaTeX comments start with '%'.
-                marker = "%" if settings.format == "latex" else "#"
                 stream.write(f"{marker} error {record['error']['code']}: {text}\n")
             bar.advance()
     if count == 0:

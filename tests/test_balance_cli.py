@@ -374,3 +374,71 @@ def test_medium_with_several_reactions(cli):
         "2 H2O2 -> O2 + 2 H2O",
         "4 MnO4- + 12 H+ -> 4 Mn^2+ + 5 O2 + 6 H2O",
     ]
+
+
+@pytest.mark.parametrize(("medium", "expected"), [
+    ("acidic", "H2O2 -> O2 + 2 H+ + 2 e-"),
+    ("basic", "H2O2 + 2 OH- -> O2 + 2 H2O + 2 e-"),
+])
+def test_electrons_give_half_reaction(cli, medium, expected):
+    # Without the electron rule the smaller disproportionation 2 H2O2 -> O2 + 2 H2O won.
+    result = cli(["balance", "--medium", medium, "--electrons", "H2O2 -> O2"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected + "\n"
+    assert "with a non-zero e- coefficient" in result.stderr
+
+
+def test_json_names_electron_rule(cli):
+    added = cli(["balance", "-f", "json", "--medium", "acidic", "--electrons", "H2O2 -> O2"])
+    record = json.loads(added.stdout)
+    assert record["canonical"]["rule"] == "electrons_then_min_total_then_lex"
+    assert record["canonical"]["total"] == 6
+    assert record["added_species"] == ["H+", "e-"]
+    typed = cli(["balance", "-f", "json", "Fe^3+ + Cu + e- -> Fe^2+ + Cu^2+"])
+    assert json.loads(typed.stdout)["canonical"]["rule"] == "electrons_then_min_total_then_lex"
+
+
+def test_electrons_without_any_transfer_warn(cli):
+    several = cli(["balance", "-f", "json", "--electrons", "C + O2 -> CO + CO2"])
+    assert several.exit_code == 0
+    record = json.loads(several.stdout)
+    assert record["balanced"] == "3 C + 2 O2 -> 2 CO + CO2"
+    assert record["canonical"]["rule"] == "min_total_then_lex"
+    assert "W_NO_ELECTRONS" in [w["code"] for w in record["warnings"]]
+    unique = cli(["balance", "--electrons", "H2 + O2 -> H2O"])
+    assert unique.stdout == "2 H2 + O2 -> 2 H2O\n"
+    assert "e- has coefficient 0 in every balance" in unique.stderr
+
+
+def test_batch_all_marks_each_equation(cli):
+    text = "C + O2 -> CO + CO2\nH2 + O2 -> H2O  # unique\nCO -> CO2\n"
+    result = cli(["balance", "--all", "-"], input=text)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "# C + O2 -> CO + CO2",
+        "C + O2 -> CO2",
+        "2 C + O2 -> 2 CO",
+        "# H2 + O2 -> H2O",
+        "2 H2 + O2 -> 2 H2O",
+        "# error E_NO_BALANCE: CO -> CO2",
+    ]
+    # The markers are comments, so the output is itself a valid equation file.
+    again = cli(["balance", "-"], input=result.stdout)
+    assert again.exit_code == 0, again.stderr
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("latex", ["% C + O2 -> CO + CO2", "\\ce{C + O2 -> CO2}", "\\ce{2 C + O2 -> 2 CO}",
+               "% N2 + H2 -> NH3", "\\ce{N2 + 3 H2 -> 2 NH3}"]),
+    ("unicode", ["# C + O2 -> CO + CO2", "C + O₂ → CO₂", "2 C + O₂ → 2 CO",
+                 "# N2 + H2 -> NH3", "N₂ + 3 H₂ → 2 NH₃"]),
+])
+def test_batch_all_marks_in_typeset_formats(cli, style, expected):
+    result = cli(["balance", "--all", "-f", style, "-"], input="C + O2 -> CO + CO2\nN2 + H2 -> NH3\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == expected
+
+
+def test_single_equation_all_has_no_marker(cli):
+    result = cli(["balance", "--all", "C + O2 -> CO + CO2"])
+    assert result.stdout.splitlines() == ["C + O2 -> CO2", "2 C + O2 -> 2 CO"]

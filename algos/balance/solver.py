@@ -13,6 +13,10 @@ Balances are the integer vectors ``x`` with ``A x = 0`` and every ``x >= 1``.
   (support-minimal) reactions. The canonical answer has the smallest total
   coefficient sum and, among equal totals, the lexicographically smallest
   coefficient vector in input order; warnings W_NOT_UNIQUE and W_TIE say so.
+  When electrons are requested (``electrons=True``, or e- written in the
+  equation), the smallest total is taken only over the balances whose e-
+  coefficient is not 0. If none exists, the choice falls back to all balances
+  and warning W_NO_ELECTRONS says so.
 
 The matrix, the kernel and the search use Python integers only, and the result
 is checked against ``A x = 0`` before it is returned. Only when the exact search
@@ -58,6 +62,7 @@ MEDIA = ("acidic", "basic")
 _MEDIUM_SPECIES = {"acidic": ("H2O", "H+"), "basic": ("H2O", "OH-")}
 RULE_UNIQUE = "unique"
 RULE_MIN_TOTAL = "min_total_then_lex"
+RULE_ELECTRONS = "electrons_then_min_total_then_lex"
 
 
 @dataclass
@@ -191,7 +196,9 @@ def balance(
         Add H2O and H+ (acidic) or H2O and OH- (basic); the solver puts each on
         the side where its coefficient comes out positive and drops it at 0.
     electrons : bool
-        Also add e- in the same way (for half reactions).
+        Also add e- in the same way (for half reactions). When the equation has
+        several independent balances, the canonical one is then chosen among
+        those with a non-zero e- coefficient, if there are any.
     groups : dict, optional
         Opaque groups declared with :func:`~toolbox.algos.balance.parser.parse_groups`.
     elementary_limit : int or None
@@ -344,8 +351,17 @@ def _unique(equation: Equation, added: list[Species], rows: list[str], echelon) 
         raise NoBalanceError(message, code="E_WRONG_SIDE", details={"species": [t for t, _ in moved], "suggestion": suggestion})
     terms = _terms(equation, added, vector)
     total = sum(abs(v) for v in vector)
-    return Balance(equation, terms, rows, 1, echelon.rank, RULE_UNIQUE, total,
-                   added=[t.species for t in terms if t.species in added])
+    result = Balance(equation, terms, rows, 1, echelon.rank, RULE_UNIQUE, total,
+                     added=[t.species for t in terms if t.species in added])
+    if any(s.is_electron for s in added) and not any(t.species.is_electron for t in terms):
+        result.warnings.append(("W_NO_ELECTRONS", _no_electrons_message(equation)))
+    return result
+
+
+def _no_electrons_message(equation: Equation) -> str:
+    return (f"electrons were requested, but e- has coefficient 0 in every balance of "
+            f"{equation.text!r}, so the balance shown contains no electrons; leave out "
+            "--electrons to balance it as a full reaction")
 
 
 def _terms(equation: Equation, added: Sequence[Species], vector: Sequence[int]) -> list[Term]:
@@ -412,23 +428,27 @@ def _several(
                    f"{'it' if len(never) == 1 else 'them'}")
         raise NoBalanceError(message, code="E_NO_POSITIVE", details={"species": never})
 
-    feasible = [sum(column) for column in zip(*rays, strict=True)]
-    best, certified = _search_minimal_sum(split_echelon, split_columns, lower, feasible)
+    electron = next((count + 2 * k for k, s in enumerate(added) if s.is_electron), None)
+    best, certified, rule = _canonical(equation, split_echelon, split_columns, lower, rays,
+                                       electron)
     vector = _merge_sides(best.vector, count, len(added))
     terms = _terms(equation, added, vector)
     nullity = len(columns) - rank
     listed_rays = rays if elementary_limit is None else rays[:elementary_limit]
     elementary = [_terms(equation, added, _merge_sides(ray, count, len(added))) for ray in listed_rays]
     balance_ = Balance(
-        equation, terms, rows, nullity, rank, RULE_MIN_TOTAL, sum(abs(v) for v in vector),
+        equation, terms, rows, nullity, rank, rule, sum(abs(v) for v in vector),
         best.optima, elementary, len(rays), [t.species for t in terms if t.species in added],
         certified=certified,
     )
+    among = " among those with a non-zero e- coefficient" if rule == RULE_ELECTRONS else ""
     message = (f"{equation.text!r} has {nullity} independent reactions (nullity {nullity}) and "
                f"{len(rays)} elementary ones; shown is the balance with the smallest total "
-               f"coefficient sum ({balance_.total}); any positive combination of the elementary "
-               "reactions (--all) also balances")
+               f"coefficient sum ({balance_.total}){among}; any positive combination of the "
+               "elementary reactions (--all) also balances")
     balance_.warnings.append(("W_NOT_UNIQUE", message))
+    if electron is not None and rule != RULE_ELECTRONS:
+        balance_.warnings.append(("W_NO_ELECTRONS", _no_electrons_message(equation)))
     if not certified:
         message = ("the exact search hit its work limit, so the balance shown comes from "
                    "scipy's MILP solver: it is checked exactly, but its minimal total and "
@@ -439,6 +459,74 @@ def _several(
                    "shown is the one with the lexicographically smallest coefficients in input order")
         balance_.warnings.append(("W_TIE", message))
     return balance_
+
+
+def _canonical(
+    equation: Equation, echelon, columns: list[list[int]], lower: list[int],
+    rays: list[list[int]], electron: int | None,
+) -> tuple[MinimalSum, bool, str]:
+    """Choose the canonical balance; return it, whether it is proved, and the rule used.
+
+    ``electron`` is the first of the two split columns of an added e-, or None.
+    An e- written in the equation has coefficient >= 1 in every balance, so
+    the plain search already obeys the electron rule.
+    """
+    if electron is not None:
+        found = _search_with_electrons(columns, lower, rays, electron)
+        if found is not None:
+            best, certified = found
+            return best, certified, RULE_ELECTRONS
+    feasible = [sum(column) for column in zip(*rays, strict=True)]
+    best, certified = _search_minimal_sum(echelon, columns, lower, feasible)
+    typed = any(s.is_electron for s in equation.species)
+    return best, certified, RULE_ELECTRONS if typed else RULE_MIN_TOTAL
+
+
+def _search_with_electrons(
+    columns: list[list[int]], lower: list[int], rays: list[list[int]], electron: int,
+) -> tuple[MinimalSum, bool] | None:
+    """Find the smallest-total balance whose net e- coefficient is not 0.
+
+    ``electron`` and ``electron + 1`` are the split columns of e- as a reactant
+    and as a product. Each side is searched on its own, with the other column
+    dropped and the kept column at least 1, so e- sits on the kept side only.
+    The winner has the smaller total, then the lexicographically smaller split
+    vector, which is the tie-break of the search without this rule. Returns
+    None when no balance moves electrons.
+    """
+    base = [sum(column) for column in zip(*rays, strict=True)]
+    results = []
+    for kept, dropped in ((electron, electron + 1), (electron + 1, electron)):
+        # Every balance is a nonnegative combination of the rays and of the pairs
+        # that put one added species on both sides, and those pairs move no net
+        # e-. So electrons can sit on the kept side only if some ray puts them there.
+        carriers = [ray for ray in rays if ray[kept]]
+        if not carriers:
+            continue
+        # No ray contains both e- columns, so adding carriers raises the net
+        # e- on the kept side until the starting balance has at least 1 there.
+        boost = [sum(column) for column in zip(*carriers, strict=True)]
+        net = base[kept] - base[dropped]
+        repeats = max(0, -net // boost[kept] + 1)
+        start = [b + repeats * extra for b, extra in zip(base, boost, strict=True)]
+        start[kept] -= start[dropped]
+        side_lower = list(lower)
+        side_lower[kept] = 1
+        keep = [j for j in range(len(columns)) if j != dropped]
+        side_columns = [columns[j] for j in keep]
+        echelon = reduced_echelon(_matrix(side_columns, len(columns[0])), len(side_columns))
+        best, certified = _search_minimal_sum(
+            echelon, side_columns, [side_lower[j] for j in keep], [start[j] for j in keep])
+        vector = best.vector[:dropped] + [0] + best.vector[dropped:]
+        results.append((MinimalSum(vector, best.total, best.optima), certified))
+    if not results:
+        return None
+    results.sort(key=lambda item: (item[0].total, item[0].vector))
+    best = results[0][0]
+    # The two searches cover disjoint sets (the sign of e- differs), so tied counts add up.
+    optima = sum(result.optima for result, _ in results if result.total == best.total)
+    certified = all(proved for _, proved in results)
+    return MinimalSum(best.vector, best.total, optima if certified else 0), certified
 
 
 def _search_minimal_sum(echelon, columns, lower, feasible) -> tuple[MinimalSum, bool]:
