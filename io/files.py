@@ -167,10 +167,11 @@ def open_output(
     """Open ``path`` (standard output for ``-`` or None) for writing.
 
     A file is written under a temporary name in the same directory and renamed
-    into place when the block ends without an exception; on an exception the
-    temporary file is removed and any existing file at ``path`` is untouched.
+    into place when the block ends without an exception. After an exception the
+    temporary file is removed, and any existing file at ``path`` is untouched.
     A name ending in ``.gz`` is gzip-compressed. An existing device or FIFO
-    (such as ``/dev/null``) is written in place, without the rename.
+    (such as ``/dev/null``) is written in place, without the rename, and a
+    symbolic link is followed, so the link itself stays.
     """
     if path is None or str(path) == STDIO:
         stream = sys.stdout.buffer if binary else sys.stdout
