@@ -162,7 +162,7 @@ def run(args: Sequence[str] | None = None) -> int:
             _report_error("interrupted")
         return result if isinstance(result, int) else common.EXIT_OK
     except NoArgsIsHelpError as error:
-        # Bare `toolbox` asks what the tool is; a bare subcommand lacks its input.
+        # Bare `toolbox` is a request for help; a bare subcommand is missing its input.
         is_root = error.ctx is None or error.ctx.parent is None
         typer.echo(error.ctx.get_help() if error.ctx else "", err=not is_root)
         return common.EXIT_OK if is_root else common.EXIT_USAGE
@@ -183,7 +183,7 @@ def run(args: Sequence[str] | None = None) -> int:
         return common.EXIT_OK
     except SystemExit as exit_request:
         # Typer turns a broken pipe inside a command into exit status 1 after
-        # wrapping stdout; a closed reader is not a failure of ours, so exit 0.
+        # wrapping stdout. A closed reader is not our failure, so exit 0.
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":
             _silence_stdout()
             return common.EXIT_OK

@@ -48,7 +48,7 @@ def test_truncated_gzip(cli, tmp_path, name):
     _assert_one_line_error(result, str(broken), "invalid gzip data")
 
 
-# What each command says about an input with nothing to work on.
+# The error message of each command for an input with nothing to work on.
 EMPTY_INPUT_MESSAGES = {
     "balance": "no equations found",
     "hamming profile": "contains no sequence",
