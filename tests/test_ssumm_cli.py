@@ -165,6 +165,7 @@ def test_summarize_missing_file(cli, tmp_path):
 @pytest.mark.parametrize(("summary", "message"), [
     ("<Subnode of each supernode>\n0\t1\t2\t3\t4\t5\t99\n<Superedge info>\n", "node '99'"),
     ("<Subnode of each supernode>\n0\t1\t2\t3\n1\t4\n<Superedge info>\n", "in no supernode"),
+    ("<Subnode of each supernode>\n0\t1\t2\t3\n1\t4\n<Superedge info>\n", "(first: 5);"),
     ("<Subnode of each supernode>\n0\t1\t2\t3\n1\t3\t4\t5\n", "in two supernodes"),
     ("<Subnode of each supernode>\n0\t1\t2\t3\t4\t5\n<Superedge info>\n0\t9\t1\n",
      "supernode 9"),
@@ -229,3 +230,14 @@ def test_evaluate_graph_without_edges(cli, tmp_path):
     report = cli(["ssumm", "evaluate", graph, summary, "--format", "json"])
     assert report.exit_code == 0, report.stderr
     assert json.loads(report.stdout)["relative_size"] is None
+
+
+def test_evaluate_missing_string_node_named(cli, tmp_path):
+    graph = tmp_path / "graph.txt"
+    graph.write_text("a b\nb c\nc d\n")
+    summary = tmp_path / "summary.txt"
+    summary.write_text("<Subnode of each supernode>\n0\ta\tb\tc\n<Superedge info>\n")
+    result = cli(["ssumm", "evaluate", "--string-ids", graph, summary])
+    assert result.exit_code == 2
+    assert "(first: 'd');" in result.stderr
+

@@ -174,7 +174,7 @@ class _Builder:
         if missing.shape[0]:
             message = (
                 f"{missing.shape[0]} graph node(s) are in no supernode (first: "
-                f"{node_ids[missing[0]]!r}); check that the summary matches the graph"
+                f"{node_ids[missing[:1]].tolist()[0]!r}); check that the summary matches the graph"
             )
             raise self.fail(message)
         superedges = np.asarray(self.superedges, dtype=np.int64).reshape(-1, 3)
