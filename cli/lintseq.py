@@ -85,6 +85,12 @@ GlobOption = Annotated[
     str,
     typer.Option("--glob", help="Pattern of the files to read inside a directory input."),
 ]
+HiddenOption = Annotated[
+    bool,
+    typer.Option("--hidden", help="Also read hidden files and the files in hidden folders (names "
+                 "starting with '.', such as .venv and .git) of a directory input; without "
+                 "it they are skipped and counted in a note."),
+]
 InputFormatOption = Annotated[
     InputFormat,
     typer.Option("--input-format", help="python: each input is one program; jsonl: one record "
@@ -158,6 +164,7 @@ class _Reader:
     """Reader that turns the inputs into a stream of records, numbered from 0 across inputs."""
 
     glob: str
+    hidden: bool
     input_format: InputFormat
     code_field: str
     prompt_field: str | None
@@ -212,6 +219,16 @@ class _Reader:
 
     def _directory(self, path: Path) -> Iterator[_Record]:
         files = sorted(item for item in path.glob(self.glob) if item.is_file())
+        if not self.hidden:
+            visible = [item for item in files if not _is_hidden(item.relative_to(path))]
+            if files and not visible:
+                message = (f"every file that matches --glob {self.glob!r} is hidden or in a "
+                           "hidden folder; pass --hidden to read them")
+                raise InputError(message, path=str(path))
+            if len(visible) < len(files):
+                common.info(f"{display_name(path)}: skipped {len(files) - len(visible)} hidden "
+                            "file(s) or file(s) in hidden folders; pass --hidden to read them")
+            files = visible
         if not files:
             message = f"no files match --glob {self.glob!r}; check the pattern"
             raise InputError(message, path=str(path))
@@ -287,6 +304,10 @@ def _progress_shown() -> bool:
     return not common.settings.quiet and common.stderr_is_terminal()
 
 
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
 def _stdin_starts_with_brace() -> bool:
     # Look at the first bytes of standard input without consuming them.
     buffer = sys.stdin.buffer
@@ -345,6 +366,7 @@ def lintseq(
     verify: Verify = False,
     workers: Workers = 1,
     glob: GlobOption = "**/*.py",
+    hidden: HiddenOption = False,
     input_format: InputFormatOption = "auto",
     code_field: CodeField = "response",
     prompt_field: PromptField = "instruction",
@@ -372,7 +394,7 @@ def lintseq(
         max_lint_rounds=max_lint_rounds,
     )
     skipped = SkipCounter() if skip_invalid else None
-    reader = _Reader(glob, input_format, code_field,
+    reader = _Reader(glob, hidden, input_format, code_field,
                      None if prompt_field.lower() == "none" else prompt_field,
                      strip_markdown, skipped)
     common.debug(f"linter {linter}, seed {seed}, {samples} samples per program, "

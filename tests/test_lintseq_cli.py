@@ -93,6 +93,47 @@ def test_directory_glob_without_match(cli, tmp_path):
     assert "no files match --glob '*.pyx'" in result.stderr
 
 
+def _tree_with_hidden_folders(root: Path) -> Path:
+    for folder in ("pkg", ".venv/lib", ".git", "pkg/.cache"):
+        (root / folder).mkdir(parents=True)
+    for name in ("pkg/a.py", ".venv/lib/site.py", ".git/hook.py", "pkg/.cache/c.py", ".setup.py"):
+        (root / name).write_text(PROGRAM)
+    return root
+
+
+def test_directory_skips_hidden_paths(cli, tmp_path):
+    root = _tree_with_hidden_folders(tmp_path / "tree")
+    result = cli(["lintseq", str(root)])
+    assert result.exit_code == 0, result.stderr
+    files = [Path(record["source_file"]).relative_to(root) for record in _records(result.stdout)]
+    assert files == [Path("pkg/a.py")]
+    assert "skipped 4 hidden file(s)" in result.stderr
+    assert "pass --hidden" in result.stderr
+
+
+def test_directory_hidden_option_reads_all(cli, tmp_path):
+    root = _tree_with_hidden_folders(tmp_path / "tree")
+    result = cli(["lintseq", str(root), "--hidden"])
+    assert result.exit_code == 0, result.stderr
+    assert len(_records(result.stdout)) == 5
+
+
+def test_directory_with_only_hidden_files(cli, tmp_path):
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "site.py").write_text(PROGRAM)
+    result = cli(["lintseq", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is hidden or in a hidden folder; pass --hidden" in result.stderr
+
+
+def test_hidden_directory_named_directly(cli, tmp_path):
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "site.py").write_text(PROGRAM)
+    result = cli(["lintseq", str(tmp_path / ".venv")])
+    assert result.exit_code == 0, result.stderr
+    assert len(_records(result.stdout)) == 1
+
+
 def test_stdin_python_and_jsonl(cli):
     python = cli(["lintseq", "-"], input=PROGRAM)
     assert python.exit_code == 0, python.stderr
