@@ -406,20 +406,30 @@ def _length_only(scan: RecordScan) -> RecordScan:
 
 
 ApproxMethod = Literal["kp", "sampling"]
+ApproxProduct = Literal["auto", "direct", "matmul"]
 
 
 def _make_approx_function(method: str, eps: float, delta: float, seed: int,
-                          repetitions: int | None) -> Any:
-    from toolbox.algos.hamming.approx import approx_profile
+                          repetitions: int | None, product: str) -> Any:
+    from toolbox.algos.hamming.approx import approx_profile, approx_profiles
 
     calls = [0]
+    announced: set[int] = set()
 
     def run(jobs: list[PatternJob], codes: Any) -> Any:
+        if id(jobs[0]) not in announced:
+            announced.add(id(jobs[0]))
+            for job in jobs:
+                _announce(job, method if method == "kp" else f"sampling, {product} product")
+        if method == "sampling":
+            # One seed per block and length: the patterns share sampled positions.
+            calls[0] += 1
+            return approx_profiles(codes, [job.codes for job in jobs], eps, method=method,
+                                   delta=delta, seed=seed * 1_000_003 + calls[0],
+                                   product=product)
         estimates = []
         for job in jobs:
             calls[0] += 1
-            if calls[0] <= len(jobs):
-                _announce(job, method)
             estimates.append(approx_profile(codes, job.codes, eps, method=method, delta=delta,
                                             seed=seed * 1_000_003 + calls[0],
                                             repetitions=repetitions))
@@ -445,6 +455,11 @@ def approx(
     delta: Annotated[float, typer.Option("--delta", help="Allowed failure probability per block of text.")] = 0.01,
     repetitions: Annotated[int | None, typer.Option("--repetitions", min=1, show_default=False,
                            help="kp colourings per block (default: enough for --delta).")] = None,
+    product: Annotated[ApproxProduct, typer.Option("--product", help="How sampling counts "
+                       "matches at the sampled positions: direct (one comparison per window, "
+                       "sample and pattern), matmul (one 0/1 matrix product per letter, with "
+                       "BLAS), or auto (the one predicted faster). The estimates are the "
+                       "same.")] = "auto",
     seed: options.Seed = 0,
     output_format: Annotated[ProfileFormat, typer.Option("--format", "-F", help="tsv, bedgraph "
                              "(one pattern and strand) or npy.")] = "tsv",
@@ -462,7 +477,8 @@ def approx(
     kp never overestimates and, with probability at least 1 - delta for
     each block, is at least (1 - eps) times the exact distance everywhere;
     sampling is within eps·m of it with the same probability. Both are
-    usually slower than the exact engines on DNA and protein text.
+    usually slower than the exact engines on DNA and protein text. Patterns
+    of one length share sampling's positions and its matrix products.
     """
     common.configure(quiet=quiet, verbose=verbose)
     for name, value in (("--eps", eps), ("--delta", delta)):
@@ -471,7 +487,7 @@ def approx(
             raise common.CliError(message)
     source = _prepare(text, patterns, pattern_file, alphabet, "exact", ignore_case, both_strands,
                       input_format, block_size)
-    function = _make_approx_function(method, eps, delta, seed, repetitions)
+    function = _make_approx_function(method, eps, delta, seed, repetitions, product)
     scans = _collect(source, profile=function)
     _write_profiles(scans, source.jobs, output_format, output, "estimate")
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from toolbox.algos.hamming import HammingError, hamming_profile
+from toolbox.algos.hamming import HammingError, approx, hamming_profile
 from toolbox.algos.hamming.approx import (
     approx_profile,
+    approx_profiles,
+    choose_product,
+    equality_product,
     kp_repetitions,
     sample_size,
     sampling_profile,
+    sampling_profiles,
 )
 
 SEEDS = range(60)
@@ -128,3 +136,101 @@ def test_approx_cli(cli):
     bad = cli(["hamming", "approx", "-", "-p", "AC", "--eps", "2"], input="ACGT")
     assert bad.exit_code == 2
     assert "--eps 2.0 is out of range" in bad.stderr
+
+
+@st.composite
+def product_case(draw):
+    sigma = draw(st.sampled_from([1, 2, 4, 20, 256]))
+    m = draw(st.integers(1, 40))
+    n = draw(st.integers(m, 200))
+    samples = draw(st.integers(1, 2 * m + 5))
+    patterns = draw(st.sampled_from([1, 2, 3, 7]))
+    block_entries = draw(st.sampled_from([1, 7, 64, 1 << 21]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    text = rng.integers(0, sigma, n).astype(np.uint8 if sigma <= 20 else np.uint16)
+    offsets = rng.integers(0, m, samples)
+    right = rng.integers(0, sigma, (samples, patterns)).astype(text.dtype)
+    return text, offsets, right, block_entries
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=product_case())
+def test_matmul_product_equals_direct(case):
+    # Samples may outnumber pattern positions (repeats), and small block sizes
+    # put block boundaries inside the windows.
+    text, offsets, right, block_entries = case
+    windows = np.lib.stride_tricks.sliding_window_view(text, int(offsets.max()) + 1)
+    expected = (windows[:, offsets, None] == right[None]).sum(axis=1)
+    direct = equality_product(text, offsets, right, product="direct")
+    with mock.patch.object(approx, "_BLOCK_ENTRIES", block_entries):
+        matmul = equality_product(text, offsets, right, product="matmul")
+    assert direct.tolist() == expected.tolist()
+    assert matmul.tolist() == expected.tolist()
+
+
+def test_sampling_products_give_identical_profiles():
+    text, pattern = random_case(5, 20, n=3000, m=400)
+    others = [pattern, np.roll(pattern, 7), pattern[::-1].copy()]
+    direct = approx_profiles(text, others, 0.2, method="sampling", seed=4, product="direct")
+    matmul = approx_profiles(text, others, 0.2, method="sampling", seed=4, product="matmul")
+    automatic = approx_profiles(text, others, 0.2, method="sampling", seed=4)
+    for row in range(len(others)):
+        assert direct[row].tolist() == matmul[row].tolist()
+        assert direct[row].tolist() == automatic[row].tolist()
+
+
+def test_shared_sample_matches_single_pattern_runs():
+    # Each pattern's row is what it gets alone from the same generator state,
+    # so its sample is uniform and its guarantee is the single-pattern one.
+    text, pattern = random_case(6, 4, n=1000, m=200)
+    second = np.roll(pattern, 3)
+    shared = sampling_profiles(text, [pattern, second], 50, np.random.default_rng(9))
+    alone = sampling_profile(text, second, 50, np.random.default_rng(9))
+    assert shared.shape == (2, text.size - 200 + 1)
+    assert shared[1].tolist() == alone.tolist()
+
+
+def test_one_pattern_list_equals_approx_profile():
+    text, pattern = random_case(7, 4, n=1500, m=400)
+    for method in ("kp", "sampling"):
+        single = approx_profile(text, pattern, 0.25, method=method, seed=2)
+        (listed,) = approx_profiles(text, [pattern], 0.25, method=method, seed=2)
+        assert single.tolist() == listed.tolist()
+
+
+def test_cost_rule_prefers_matmul_for_few_columns():
+    assert choose_product(300, 300, 1) == "matmul"
+    assert choose_product(300, 4 * 300, 64) == "matmul"
+    assert choose_product(300, 60 * 300, 64) == "direct"
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: equality_product(np.zeros(5, np.uint8), [0], np.zeros((1, 1), np.uint8),
+                              product="fast"), "unknown product 'fast'"),
+    (lambda: equality_product(np.zeros(5, np.uint8), [0, 1], np.zeros((1, 1), np.uint8)),
+     "do not fit"),
+    (lambda: equality_product(np.zeros(5, np.uint8), [5], np.zeros((1, 1), np.uint8)),
+     r"offsets must lie in \[0, 5\)"),
+    (lambda: approx_profiles([1, 2, 3], [[1], [1, 2]], 0.1), "patterns of 1 and 2 symbols"),
+    (lambda: approx_profiles([1, 2, 3], [], 0.1), "no pattern given"),
+    (lambda: approx_profile([1, 2, 3], [1], 0.1, product="fast"), "unknown product"),
+])
+def test_product_errors(call, message):
+    with pytest.raises(HammingError, match=message):
+        call()
+
+
+def test_approx_cli_products_agree(cli, tmp_path):
+    rng = np.random.default_rng(11)
+    text = "".join(rng.choice(list("ACGT"), 600))
+    fasta = tmp_path / "text.fa"
+    fasta.write_text(f">a\n{text}\n>b\n{text[::-1]}\n")
+    patterns = ["-p", text[100:160], "-p", text[300:360], "-p", text[10:40]]
+    outputs = {}
+    for product in ("direct", "matmul", "auto"):
+        result = cli(["hamming", "approx", str(fasta), *patterns, "-a", "dna", "-B",
+                      "-m", "sampling", "--eps", "0.45", "--seed", "5", "--product", product])
+        assert result.exit_code == 0, result.stderr
+        outputs[product] = result.stdout
+    assert outputs["direct"] == outputs["matmul"]
+    assert outputs["direct"] == outputs["auto"]
