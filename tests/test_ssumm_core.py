@@ -156,6 +156,96 @@ def test_saving_unrelated_pair_by_hand(toy):
     assert toy_saving(toy, 1, 2) == pytest.approx(0.0, abs=1e-12)
 
 
+def recount_saving(state, source, target, a, b, edge_bits, re1_rule):
+    """Return the relative saving of merging supernodes a and b, from block counts alone.
+
+    A supernode costs the bits of its blocks as currently encoded plus one
+    superedge cost per superedge. The block between a and b counts once.
+    """
+    nodes = state.nodes
+    owner = K._representatives(nodes)
+    sizes = nodes[K.F_SIZE]
+    counts: dict[tuple[int, int], int] = {}
+    for u, v in zip(owner[source].tolist(), owner[target].tolist(), strict=True):
+        key = (min(u, v), max(u, v))
+        counts[key] = counts.get(key, 0) + 1
+    superedge_bits = (2 * math.log2(state.counters[K.C_SUPERNODES])
+                      + math.log2(state.counters[K.C_OMEGA]))
+
+    def is_superedge(x, y):
+        if x == y:
+            return int(nodes[K.F_SELF_FLAG, x])
+        return int(state.table_flag[K._find(state.table_keys, K._block_key(x, y))])
+
+    def pairs(x, y):
+        return sizes[x] * (sizes[x] - 1) // 2 if x == y else sizes[x] * sizes[y]
+
+    def current_bits(x, y):
+        count = counts[(min(x, y), max(x, y))]
+        if is_superedge(x, y):
+            return K._entropy_bits(count, pairs(x, y)) + superedge_bits
+        return edge_bits * count
+
+    def cheaper_bits(count, block_pairs):
+        sparse = edge_bits * count
+        if re1_rule and 2 * count < block_pairs:
+            return sparse
+        return min(superedge_bits + K._entropy_bits(count, block_pairs), sparse)
+
+    before = sum(current_bits(x, y) for x, y in counts if a in (x, y) or b in (x, y))
+    merged = sizes[a] + sizes[b]
+    merged_counts: dict[int, int] = {}
+    for (x, y), count in counts.items():
+        if (x in (a, b)) == (y in (a, b)):
+            continue  # the block is inside the merged supernode or does not touch it
+        neighbour = y if x in (a, b) else x
+        merged_counts[neighbour] = merged_counts.get(neighbour, 0) + count
+    after = sum(cheaper_bits(count, merged * sizes[c]) for c, count in merged_counts.items())
+    inside = sum(counts.get(key, 0) for key in {(a, a), (b, b), (min(a, b), max(a, b))})
+    if inside:
+        after += cheaper_bits(inside, merged * (merged - 1) // 2)
+    return 1.0 - after / before
+
+
+@pytest.mark.parametrize("re1_rule", [False, True])
+def test_saving_matches_recount_after_merges(re1_rule):
+    rng = np.random.default_rng(3)
+    n = 30
+    upper = np.triu(rng.random((n, n)) < 0.3, 1)
+    upper[:10, :10] = np.triu(np.ones((10, 10), dtype=bool), 1)  # a clique gives dense blocks
+    source, target = (side.astype(np.int64) for side in np.nonzero(upper))
+    indptr, indices = _csr(source, target, n)
+    state = _initial_state(source, target, n, indptr, indices)
+    edge_bits = 2 * math.log2(n)
+    for a, b in [(0, 1), (0, 2), (3, 4), (0, 3), (12, 13), (14, 15), (12, 14), (20, 21)]:
+        state.arena = K._merge(a, b, state.nodes, state.data_bits, state.arena,
+                               state.table_keys, state.table_count, state.table_flag,
+                               state.scratch, state.counters, edge_bits, re1_rule, True)
+
+    alive = np.flatnonzero(state.nodes[K.F_SIZE] > 0).tolist()
+    superedge_bits = K._superedge_bits(state.counters)
+    for a in alive:
+        for b in alive:
+            if a == b:
+                continue
+            saving = K._saving(a, b, state.nodes, state.data_bits, state.arena,
+                               state.table_keys, state.table_flag, state.scratch,
+                               state.counters, superedge_bits, edge_bits, re1_rule)
+            expected = recount_saving(state, source, target, a, b, edge_bits, re1_rule)
+            assert saving == pytest.approx(expected, rel=1e-9, abs=1e-12), (a, b)
+
+
+def test_group_bounds_split_at_cap():
+    # Rows sorted by shingle 1, then 2. The first-shingle run 0 has 3 rows, over
+    # the cap of 2, so it splits by shingle 2 into a pair and a singleton. Run 1
+    # is a group as it is. Run 3 is still 3 rows after the last shingle, so all
+    # its rows stay singletons. Singletons never form a group.
+    shingles = np.array([[0, 0, 0, 1, 1, 2, 3, 3, 3],
+                         [5, 5, 6, 7, 8, 9, 4, 4, 4]], dtype=np.int64)
+    assert K._group_bounds(shingles, 2).tolist() == [[0, 2], [3, 5]]
+    assert K._group_bounds(shingles, 3).tolist() == [[0, 3], [3, 5], [6, 9]]
+
+
 # ---------------------------------------------------------------- evaluator
 
 
