@@ -7,8 +7,9 @@ Run from the repository root with one BLAS thread, so both sides use one core:
 Arguments: windows W, samples s, comma-separated pattern counts P. Prints
 seconds and the per-entry costs that the constants in
 toolbox/algos/hamming/approx.py (_DIRECT_NS, _MATMUL_*_NS) are fitted to:
-direct per W·s·P comparison, matmul per W·C indicator entry, where C is the
-number of indicator columns. Checks that both products agree before timing.
+direct per W·s·P comparison, and matmul per W·C indicator entry, both for
+one product shared by the P patterns (C = Σ_a |T_a| columns) and for one
+product per pattern (C = s each). Checks that the products agree first.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 
 import numpy as np
 
-from toolbox.algos.hamming.approx import _equality_product, _matmul_product, letter_columns
+from toolbox.algos.hamming.approx import _equality_product, _matmul_blocks, letter_columns
 
 
 def best_seconds(function, *args, repeat: int = 3) -> float:
@@ -41,20 +42,31 @@ def main() -> None:
         for patterns in counts:
             right = rng.integers(1, sigma + 1, (samples, patterns)).astype(np.uint8)
             rows = text.size - int(offsets.max())
+            groups = letter_columns(right)
             direct = np.empty((rows, patterns), np.int64)
-            matmul = np.empty_like(direct)
+            shared = np.empty_like(direct)
+            split = np.empty_like(direct)
             _equality_product(text, offsets, right, direct)
-            _matmul_product(text, offsets, right, matmul)
-            assert (direct == matmul).all()
+            _matmul_blocks(text, offsets, right, groups, shared)
+            split_product(text, offsets, right, split)
+            assert (direct == shared).all()
+            assert (direct == split).all()
             direct_time = best_seconds(_equality_product, text, offsets, right, direct)
-            matmul_time = best_seconds(_matmul_product, text, offsets, right, matmul)
-            columns = sum(group.size for _, group in letter_columns(right))
-            print(f"sigma={sigma} P={patterns} C={columns} "
+            shared_time = best_seconds(_matmul_blocks, text, offsets, right, groups, shared)
+            split_time = best_seconds(split_product, text, offsets, right, split)
+            columns = sum(group.size for _, group in groups)
+            print(f"sigma={sigma} P={patterns} C={columns}: "
                   f"direct {direct_time:.3f} s ({direct_time / rows / samples / patterns * 1e9:.3f} "
-                  f"ns per W·s·P), matmul {matmul_time:.3f} s "
-                  f"({matmul_time / rows / columns * 1e9:.3f} ns per W·C), "
-                  f"direct/matmul {direct_time / matmul_time:.2f}", flush=True)
+                  f"ns per W·s·P), shared matmul {shared_time:.3f} s "
+                  f"({shared_time / rows / columns * 1e9:.3f} ns per W·C), "
+                  f"split matmul {split_time:.3f} s "
+                  f"({split_time / rows / samples / patterns * 1e9:.3f} ns per W·s·P)", flush=True)
 
+
+def split_product(text, offsets, right, out) -> None:
+    for c in range(right.shape[1]):
+        column = right[:, c:c + 1]
+        _matmul_blocks(text, offsets, column, letter_columns(column), out[:, c:c + 1])
 
 if __name__ == "__main__":
     main()

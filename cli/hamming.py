@@ -478,7 +478,7 @@ def approx(
     each block, is at least (1 - eps) times the exact distance everywhere;
     sampling is within eps·m of it with the same probability. Both are
     usually slower than the exact engines on DNA and protein text. Patterns
-    of one length share sampling's sampled positions and match counting.
+    of one length share the positions that sampling draws.
     """
     common.configure(quiet=quiet, verbose=verbose)
     for name, value in (("--eps", eps), ("--delta", delta)):

@@ -31,8 +31,11 @@ s = ⌈ln(2W/δ)/(2ε²)⌉,
 The product is computed either directly (s·P comparisons per window, numba)
 or as Σ_a (A == a) @ (B == a) over the letters a of B with BLAS matrix
 multiplication, restricted for each letter to the rows of B that contain it,
-in blocks of windows so that memory stays bounded. :func:`choose_product`
-picks one by a measured cost model, and both give the same counts.
+in blocks of windows so that memory stays bounded. The matmul form runs one
+product for all P columns, or one per column when the patterns' letters
+differ at so many sampled positions that sharing saves nothing.
+:func:`choose_product` picks direct or matmul by a measured cost model, and
+all forms give the same counts.
 
 This follows the counting step of the 3SUM route of Chan, Jin, Vassilevska
 Williams and Xu ("Faster Algorithms for Text-to-Pattern Hamming Distances",
@@ -128,32 +131,46 @@ def _equality_product(text, offsets, right, out):
 # matmul: for each letter a of B, gather the columns T_a = {t : some B[t, c] = a}
 # of A, compare them with a, and multiply the W×|T_a| indicator by the |T_a|×P
 # one. Summed over letters that is C = Σ|T_a| <= min(P, letters)·s indicator
-# columns, each costing a gather and comparison plus P multiply-adds.
+# columns. One product per pattern instead has C = s for each.
 # Measured with bench/hamming_product.py (W = 2·10^5, s = 300 and W = 4·10^4,
 # s = 3000; alphabets 4 and 20; P = 1..64; one OpenBLAS 0.3.31 thread) on a
-# shared 2-core x86-64 Linux VM: direct costs 0.67-1.06 ns per W·s·P and matmul
-# 0.24-0.45 + about 0.033·P ns per W·C. So matmul wins even for one pattern,
-# where C = s, and direct wins only when C comes close to P·s (many patterns
-# over a large alphabet, e.g. 20 letters and P = 32 at s = 300: direct 1.29 s,
-# matmul 1.45 s).
-# NOTE: rerun the script and refit these three constants on other hardware.
-_DIRECT_NS = 0.8
-_MATMUL_COLUMN_NS = 0.35
-_MATMUL_GEMM_NS = 0.033
+# shared 2-core x86-64 Linux VM: direct costs 0.67-1.06 ns per W·s·P, and a
+# matmul product 0.21-0.33 ns per W·C for one pattern, 0.43-1.2 for 4, 0.85-1.45
+# for 16 and 2.2-2.85 for 64 (BLAS gains little from a narrow B). The fit
+# 0.3 + 0.33·log2(P) ns per W·C follows these within about 40%. So matmul wins
+# everywhere measured, even for one pattern, and one shared product beats one
+# per pattern only when C stays well below P·s (small alphabets, many patterns:
+# 4 letters and P = 64 at s = 300 take 0.55 s shared against 0.90 s split).
+# NOTE: the log2 fit is untested beyond P = 64. Rerun the script and refit these
+# constants on other hardware, where direct may win.
+_DIRECT_NS = 0.75
+_MATMUL_COLUMN_NS = 0.3
+_MATMUL_DOUBLING_NS = 0.33
 
 # Indicator entries (window × column) built at a time by the matmul product.
 _BLOCK_ENTRIES = 1 << 21
 
 
+def _shared_matmul_cost(samples: int, columns: int, patterns: int) -> float:
+    return columns * (_MATMUL_COLUMN_NS + _MATMUL_DOUBLING_NS * math.log2(patterns))
+
+
+def _split_matmul_cost(samples: int, patterns: int) -> float:
+    # One product per pattern, each with C = s indicator columns.
+    return patterns * samples * _MATMUL_COLUMN_NS
+
+
 def choose_product(samples: int, columns: int, patterns: int) -> str:
     """Return ``"direct"`` or ``"matmul"``, whichever the cost model predicts is faster.
 
-    ``columns`` is C = Σ_a |T_a|, the indicator columns of the matmul product
-    (see :func:`letter_columns`). Per window, direct costs s·P comparisons and
-    matmul costs C gathers and comparisons plus C·P multiply-adds in BLAS.
+    ``columns`` is C = Σ_a |T_a|, the indicator columns of one matmul product
+    for all P patterns (see :func:`letter_columns`). Per window, direct costs
+    s·P comparisons, and matmul C indicator columns whose cost grows with
+    log2(P), or s columns per pattern when it runs one product per pattern.
     """
     direct = samples * patterns * _DIRECT_NS
-    matmul = columns * (_MATMUL_COLUMN_NS + patterns * _MATMUL_GEMM_NS)
+    matmul = min(_shared_matmul_cost(samples, columns, patterns),
+                 _split_matmul_cost(samples, patterns))
     return "matmul" if matmul < direct else "direct"
 
 
@@ -168,6 +185,23 @@ def letter_columns(right: np.ndarray) -> list[tuple[int, np.ndarray]]:
 
 def _matmul_product(text: np.ndarray, offsets: np.ndarray, right: np.ndarray,
                     out: np.ndarray) -> None:
+    # One product for all patterns shares each letter's indicator, but when the
+    # patterns' letters differ at most sampled positions, C approaches P·s and
+    # one product per pattern does fewer multiply-adds.
+    groups = letter_columns(right)
+    columns = sum(rows.size for _, rows in groups)
+    patterns = right.shape[1]
+    if patterns > 1 and (_split_matmul_cost(offsets.size, patterns)
+                         < _shared_matmul_cost(offsets.size, columns, patterns)):
+        for c in range(patterns):
+            column = right[:, c:c + 1]
+            _matmul_blocks(text, offsets, column, letter_columns(column), out[:, c:c + 1])
+        return
+    _matmul_blocks(text, offsets, right, groups, out)
+
+
+def _matmul_blocks(text: np.ndarray, offsets: np.ndarray, right: np.ndarray,
+                   groups: list[tuple[int, np.ndarray]], out: np.ndarray) -> None:
     # out = Σ_a (A[:, T_a] == a) @ (B[T_a] == a), block by block of windows.
     # Every partial sum is an integer <= s, so float32 is exact while s < 2^24.
     samples = offsets.size
@@ -175,7 +209,7 @@ def _matmul_product(text: np.ndarray, offsets: np.ndarray, right: np.ndarray,
     windows = out.shape[0]
     view = np.lib.stride_tricks.sliding_window_view(text, int(offsets.max()) + 1)
     factors = [(letter, offsets[rows], (right[rows] == letter).astype(dtype))
-               for letter, rows in letter_columns(right)]
+               for letter, rows in groups]
     step = max(1, _BLOCK_ENTRIES // samples)
     for start in range(0, windows, step):
         stop = min(windows, start + step)
