@@ -222,7 +222,7 @@ def _matmul_blocks(text: np.ndarray, offsets: np.ndarray, right: np.ndarray,
 
 def equality_product(text: np.ndarray, offsets: np.ndarray, right: np.ndarray, *,
                      product: str = "auto") -> np.ndarray:
-    """Return (A ⊙ B)[i, c] = #{t : text[i + offsets[t]] = right[t, c]} as int64.
+    """Return (A ⊙ B)[i, c] = #{t : text[i + offsets[t]] = right[t, c]} (int32 if s < 2^31).
 
     ``text`` and ``right`` hold integer codes, ``offsets`` the s sampled
     pattern positions (any order, repeats allowed) and ``right`` one column per
@@ -242,7 +242,9 @@ def equality_product(text: np.ndarray, offsets: np.ndarray, right: np.ndarray, *
     if offsets.min() < 0 or offsets.max() >= text.size:
         message = f"offsets must lie in [0, {text.size}); got {offsets.min()}..{offsets.max()}"
         raise HammingError(message)
-    out = np.empty((text.size - int(offsets.max()), right.shape[1]), dtype=np.int64)
+    dtype = np.int32 if offsets.size < 1 << 31 else np.int64
+    # Column-major, so that each pattern's counts (a column) are contiguous.
+    out = np.empty((right.shape[1], text.size - int(offsets.max())), dtype=dtype).T
     if product == "auto":
         columns = sum(rows.size for _, rows in letter_columns(right))
         product = choose_product(offsets.size, columns, right.shape[1])
@@ -275,7 +277,12 @@ def sampling_profiles(
     dense_text = dense_codes(text[: text.size - m + 1 + int(positions.max())], letters)
     right = np.stack([dense_codes(pattern, letters)[positions] for pattern in patterns], axis=1)
     matches = equality_product(dense_text, positions, right, product=product)
-    return m * (samples - matches.T) / samples
+    # m·(s - matches)/s in place: every step before the division is exact.
+    estimates = matches.T.astype(np.float64, order="C")
+    np.subtract(samples, estimates, out=estimates)
+    estimates *= m
+    estimates /= samples
+    return estimates
 
 
 def sampling_profile(
