@@ -218,6 +218,7 @@ def test_cost_rule_prefers_matmul():
      "do not fit"),
     (lambda: equality_product(np.zeros(5, np.uint8), [5], np.zeros((1, 1), np.uint8)),
      r"offsets must lie in \[0, 5\)"),
+    (lambda: equality_product(np.zeros(5, np.uint8), [0], np.zeros((1, 1))), "integer codes"),
     (lambda: approx_profiles([1, 2, 3], [[1], [1, 2]], 0.1), "patterns of 1 and 2 symbols"),
     (lambda: approx_profiles([1, 2, 3], [], 0.1), "no pattern given"),
     (lambda: approx_profile([1, 2, 3], [1], 0.1, product="fast"), "unknown product"),

@@ -147,11 +147,12 @@ _DIRECT_NS = 0.75
 _MATMUL_COLUMN_NS = 0.3
 _MATMUL_DOUBLING_NS = 0.33
 
-# Indicator entries (window × column) built at a time by the matmul product.
+# Entries of one block of the matmul product: windows per block times the
+# larger of s and P, which bounds both the indicator and the running sum.
 _BLOCK_ENTRIES = 1 << 21
 
 
-def _shared_matmul_cost(samples: int, columns: int, patterns: int) -> float:
+def _shared_matmul_cost(columns: int, patterns: int) -> float:
     return columns * (_MATMUL_COLUMN_NS + _MATMUL_DOUBLING_NS * math.log2(patterns))
 
 
@@ -169,7 +170,7 @@ def choose_product(samples: int, columns: int, patterns: int) -> str:
     log2(P), or s columns per pattern when it runs one product per pattern.
     """
     direct = samples * patterns * _DIRECT_NS
-    matmul = min(_shared_matmul_cost(samples, columns, patterns),
+    matmul = min(_shared_matmul_cost(columns, patterns),
                  _split_matmul_cost(samples, patterns))
     return "matmul" if matmul < direct else "direct"
 
@@ -192,7 +193,7 @@ def _matmul_product(text: np.ndarray, offsets: np.ndarray, right: np.ndarray,
     columns = sum(rows.size for _, rows in groups)
     patterns = right.shape[1]
     if patterns > 1 and (_split_matmul_cost(offsets.size, patterns)
-                         < _shared_matmul_cost(offsets.size, columns, patterns)):
+                         < _shared_matmul_cost(columns, patterns)):
         for c in range(patterns):
             column = right[:, c:c + 1]
             _matmul_blocks(text, offsets, column, letter_columns(column), out[:, c:c + 1])
@@ -210,7 +211,7 @@ def _matmul_blocks(text: np.ndarray, offsets: np.ndarray, right: np.ndarray,
     view = np.lib.stride_tricks.sliding_window_view(text, int(offsets.max()) + 1)
     factors = [(letter, offsets[rows], (right[rows] == letter).astype(dtype))
                for letter, rows in groups]
-    step = max(1, _BLOCK_ENTRIES // samples)
+    step = max(1, _BLOCK_ENTRIES // max(samples, right.shape[1]))
     for start in range(0, windows, step):
         stop = min(windows, start + step)
         total = np.zeros((stop - start, right.shape[1]), dtype=dtype)
@@ -233,8 +234,12 @@ def equality_product(text: np.ndarray, offsets: np.ndarray, right: np.ndarray, *
     if product not in PRODUCTS:
         message = f"unknown product {product!r}; choose one of {', '.join(PRODUCTS)}"
         raise HammingError(message)
+    text = validate_codes(text, "text")
     offsets = np.asarray(offsets, dtype=np.int64)
     right = np.asarray(right)
+    if not np.issubdtype(right.dtype, np.integer):
+        message = f"right must hold integer codes, got dtype {right.dtype}"
+        raise HammingError(message)
     if offsets.ndim != 1 or offsets.size == 0 or right.ndim != 2 or right.shape[0] != offsets.size:
         message = (f"offsets of shape {offsets.shape} and right of shape {right.shape} do not "
                    "fit; give s >= 1 offsets and an s×P right-hand matrix")
