@@ -48,6 +48,15 @@ def _read_graph(path: str, string_ids: bool, delimiter: str | None,
                            header_lines=header_lines)
     for note in graph.stats.notes():
         common.info(note)
+    if not string_ids and graph.n_edges == 0 and graph.stats.header_lines > header_lines:
+        # Non-numeric lines before the first edge count as a header, so a graph of
+        # named nodes read as integers has no edges at all.
+        message = (
+            f"{graph.stats.path}: no line has two integer node ids, and "
+            f"{graph.stats.header_lines} non-numeric line(s) were read as a header; "
+            "add --string-ids if the node ids are names"
+        )
+        raise common.CliError(message)
     common.debug(f"read {graph.n_nodes} nodes and {graph.n_edges} edges from "
                  f"{graph.stats.path} ({graph.stats.lines} lines)")
     return graph

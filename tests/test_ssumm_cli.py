@@ -156,6 +156,19 @@ def test_summarize_empty_graph(cli, tmp_path):
     assert result.stderr.count("\n") == 2  # the self-loop note, then the error
 
 
+@pytest.mark.parametrize("command", ["summarize", "evaluate"])
+def test_named_nodes_suggest_string_ids(cli, tmp_path, command):
+    graph = tmp_path / "names.txt"
+    graph.write_text("alice bob\nbob carol\ncarol alice\n")
+    summary = tmp_path / "summary.txt"
+    summary.write_text("<Subnode of each supernode>\n0\talice\tbob\tcarol\n<Superedge info>\n")
+    arguments = [graph] if command == "summarize" else [graph, summary]
+    result = cli(["ssumm", command, *arguments])
+    assert result.exit_code == 2
+    assert "3 non-numeric line(s) were read as a header" in result.stderr
+    assert "add --string-ids" in result.stderr
+
+
 def test_summarize_missing_file(cli, tmp_path):
     result = cli(["ssumm", "summarize", tmp_path / "absent.txt"])
     assert result.exit_code == 2
