@@ -304,6 +304,16 @@ def _progress_shown() -> bool:
     return not common.settings.quiet and common.stderr_is_terminal()
 
 
+def _same_output(first: str, second: str) -> bool:
+    """Return whether two output names are one regular file, or both standard output."""
+    if STDIO in (first, second):
+        return first == second
+    target = Path(first)
+    if target.exists() and not target.is_file():
+        return False  # a device such as /dev/null takes any number of writers
+    return Path(first).resolve() == Path(second).resolve()
+
+
 def _is_hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
@@ -381,6 +391,10 @@ def lintseq(
     verbose: options.Verbose = 0,
 ) -> None:
     common.configure(quiet=quiet, verbose=verbose)
+    if failures_path is not None and _same_output(failures_path, output):
+        message = (f"--failures and --output are both {failures_path!r}, so one would replace "
+                   "or mix into the other; give them different files")
+        raise common.CliError(message)
     from toolbox.algos.lintseq.batch import Task, run_tasks
     from toolbox.algos.lintseq.diffs import training_text
     from toolbox.algos.lintseq.errors import LinterUnavailableError

@@ -358,3 +358,23 @@ def test_pool_reads_input_lazily():
     assert first.sequences
     assert consumed <= 2 * 4 * 8 + 8
     results.close()
+
+
+@pytest.mark.parametrize("same", ["file", "stdout"])
+def test_failures_and_output_same_target(cli, tmp_path, same):
+    target = str(tmp_path / "out.jsonl") if same == "file" else "-"
+    result = cli(["lintseq", str(TTY), "--failures", target, "-o", target])
+    assert result.exit_code == 2
+    assert "--failures and --output are both" in result.stderr
+    if same == "file":
+        assert not Path(target).exists()
+
+
+def test_failures_to_stdout_beside_output_file(cli, tmp_path):
+    dataset = tmp_path / "data.jsonl"
+    dataset.write_text(json.dumps({"instruction": "a", "response": "x = 1\n"}) + "\n"
+                       + json.dumps({"instruction": "b", "response": "def f(:\n"}) + "\n")
+    result = cli(["lintseq", str(dataset), "--failures", "-", "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.stderr
+    assert [record["index"] for record in _records(result.stdout)] == [1]
+
