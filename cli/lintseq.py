@@ -14,7 +14,7 @@ import typer
 
 from toolbox.cli import common, options
 from toolbox.io.errors import InputError, SkipCounter
-from toolbox.io.files import STDIO, display_name
+from toolbox.io.files import STDIO, display_name, same_output
 
 InputFormat = Literal["auto", "python", "jsonl"]
 OutputFormat = Literal["jsonl", "text"]
@@ -55,7 +55,9 @@ LinterOption = Annotated[
 ]
 Samples = Annotated[
     int,
-    typer.Option("--samples", "-s", min=1, help="Edit sequences per program."),
+    typer.Option("--samples", "-s", min=1, max=1000,
+                 help="Edit sequences per program (1 to 1000; all of a program's "
+                 "sequences are held in memory until it is written)."),
 ]
 StrictInsertions = Annotated[
     bool,
@@ -304,16 +306,6 @@ def _progress_shown() -> bool:
     return not common.settings.quiet and common.stderr_is_terminal()
 
 
-def _same_output(first: str, second: str) -> bool:
-    """Return whether two output names are one regular file, or both standard output."""
-    if STDIO in (first, second):
-        return first == second
-    target = Path(first)
-    if target.exists() and not target.is_file():
-        return False  # a device such as /dev/null takes any number of writers
-    return Path(first).resolve() == Path(second).resolve()
-
-
 def _is_hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
@@ -391,7 +383,7 @@ def lintseq(
     verbose: options.Verbose = 0,
 ) -> None:
     common.configure(quiet=quiet, verbose=verbose)
-    if failures_path is not None and _same_output(failures_path, output):
+    if failures_path is not None and same_output(failures_path, output):
         message = (f"--failures and --output are both {failures_path!r}, so one would replace "
                    "or mix into the other; give them different files")
         raise common.CliError(message)

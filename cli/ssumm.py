@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from toolbox.cli import common, options
+from toolbox.io.files import same_output
 
 if TYPE_CHECKING:
     from toolbox.algos.ssumm.model import Evaluation
@@ -98,7 +99,8 @@ def summarize(
                      "below 1/2 never get a superedge) or re2 (L2)."),
     ] = "re2",
     iterations: Annotated[
-        int, typer.Option("--iterations", "-T", min=1, help="Merge rounds."),
+        int, typer.Option("--iterations", "-T", min=1, max=10_000,
+                          help="Merge rounds (1 to 10000); the last one accepts every saving."),
     ] = 20,
     seed: options.Seed = None,  # type: ignore[assignment]
     compat: Annotated[
@@ -156,7 +158,7 @@ def summarize(
         raise common.CliError(message)
     if ratio is None and bits is None:
         ratio = 0.2
-    if stats is not None and stats == output and stats != "-":
+    if stats is not None and stats != "-" and same_output(stats, output):
         message = f"--stats and --output are both {stats!r}; give them different files"
         raise common.CliError(message)
     common.apply_threads(threads)

@@ -31,6 +31,7 @@ __all__ = [
     "open_text",
     "read_bytes",
     "read_text",
+    "same_output",
 ]
 
 STDIO = "-"
@@ -158,6 +159,21 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
         message = f"invalid {encoding} data; convert the file to {encoding}"
         raise InputError(message, path=display_name(path), line=line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def same_output(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Return whether two output names are one regular file, or both standard output.
+
+    A device or FIFO such as ``/dev/null`` takes any number of writers, so it
+    never counts as the same output.
+    """
+    first, second = str(first), str(second)
+    if STDIO in (first, second):
+        return first == second
+    target = Path(first)
+    if target.exists() and not target.is_file():
+        return False
+    return target.resolve() == Path(second).resolve()
 
 
 @contextlib.contextmanager

@@ -147,3 +147,14 @@ def test_output_through_symlink_keeps_link(tmp_path):
         stream.write("new\n")
     assert link.is_symlink()
     assert real.read_text() == "new\n"
+
+
+def test_same_output_rules(tmp_path):
+    from toolbox.io.files import same_output
+
+    path = tmp_path / "out.txt"
+    assert same_output("-", "-")
+    assert not same_output("-", path)
+    assert same_output(path, tmp_path / "sub" / ".." / "out.txt")
+    assert not same_output(path, tmp_path / "other.txt")
+    assert not same_output("/dev/null", "/dev/null")

@@ -378,3 +378,9 @@ def test_failures_to_stdout_beside_output_file(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert [record["index"] for record in _records(result.stdout)] == [1]
 
+
+
+def test_samples_upper_limit(cli):
+    result = cli(["lintseq", "-", "--samples", "100000000000"], input="x = 1\n")
+    assert result.exit_code == 2
+    assert "100000000000" in result.stderr

@@ -254,3 +254,17 @@ def test_evaluate_missing_string_node_named(cli, tmp_path):
     assert result.exit_code == 2
     assert "(first: 'd');" in result.stderr
 
+
+
+def test_summarize_devices_may_share_output(cli):
+    toy = Path(__file__).resolve().parent.parent / "fixtures" / "ssumm" / "toy.txt"
+    result = cli(["ssumm", "summarize", str(toy), "-o", "/dev/null", "--stats", "/dev/null", "-q"])
+    assert result.exit_code == 0
+    assert Path("/dev/null").is_char_device()
+
+
+def test_summarize_rejects_huge_iterations(cli):
+    toy = Path(__file__).resolve().parent.parent / "fixtures" / "ssumm" / "toy.txt"
+    result = cli(["ssumm", "summarize", str(toy), "-T", "1000000000"])
+    assert result.exit_code == 2
+    assert "1000000000" in result.stderr
