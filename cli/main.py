@@ -86,6 +86,31 @@ def build_app(markup_mode: str | None = None) -> typer.Typer:
     return app
 
 
+def _first_sentence(text: str) -> str:
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return (paragraph[:end] if end >= 0 else paragraph).rstrip(".")
+
+
+def _finish_listing(group: Any) -> None:
+    # Click cuts a command's summary at about 45 characters in the command
+    # list; a short_help of one full sentence is shown whole instead.
+    for command in group.commands.values():
+        if not command.short_help and command.help:
+            command.short_help = _first_sentence(command.help)
+        if hasattr(command, "commands"):
+            _finish_listing(command)
+
+
+def build_command(markup_mode: str | None = None) -> Any:
+    """Return the Click command tree of the app, algorithms by name and `completion` last."""
+    root = typer.main.get_command(build_app(markup_mode))
+    names = sorted(name for name in root.commands if name != "completion")
+    root.commands = {name: root.commands[name] for name in [*names, "completion"]}
+    _finish_listing(root)
+    return root
+
+
 def _silence_stdout() -> None:
     # The reader of our output has gone (for example `toolbox ... | head -1`).
     # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
@@ -154,7 +179,7 @@ def run(args: Sequence[str] | None = None) -> int:
 
         completion_init()
     try:
-        command = typer.main.get_command(build_app(_markup_mode()))
+        command = build_command(_markup_mode())
         result = command.main(argv, prog_name="toolbox", standalone_mode=False)
         sys.stdout.flush()
         if result == common.EXIT_INTERRUPTED:

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import typer
 from typer.core import TyperGroup
 
-from toolbox.cli.main import _version, build_app
+from toolbox.cli.main import _version, build_command
 
 __all__ = ["escape", "render_pages", "write_pages"]
 
@@ -137,7 +136,7 @@ def render_pages(directory: Path) -> dict[str, str]:
     """Return ``{file name: roff text}`` for toolbox(1) and every subcommand's page."""
     import typer._click as click
 
-    root = typer.main.get_command(build_app(None))
+    root = build_command(None)
     context = click.Context(root, info_name="toolbox", **root.context_settings)
     pages = {"toolbox.1": _render_root(root, context, directory)}
     for name in root.list_commands(context):

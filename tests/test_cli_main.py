@@ -174,3 +174,11 @@ def test_missing_option_value_names_subcommand(cli):
     assert result.stderr == (
         "toolbox: error: Option '--format' requires an argument. (see 'toolbox balance --help')\n"
     )
+
+
+def test_help_lists_commands_in_order_with_whole_summaries(cli):
+    # The command list ends at the first blank line, before the epilog.
+    listing = cli(["--help"]).stdout.split("Commands:\n")[1].split("\n\n")[0]
+    names = [line.split()[0] for line in listing.splitlines() if not line.startswith("   ")]
+    assert names == sorted(SUBCOMMAND_MODULES) + ["completion"]
+    assert "..." not in listing
