@@ -2,7 +2,7 @@
 
 Usage: python bench/startup.py [--repeat N]
 
-Both commands run N times in alternation; the table reports the median and the
+Each command runs N times in alternation; the table reports the median and the
 ratio of medians, and rewrites the "startup" section of docs/benchmarks.md.
 """
 
