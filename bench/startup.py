@@ -1,4 +1,4 @@
-"""Measure the start-up cost of `toolbox --help` against a bare Python interpreter.
+"""Measure the start-up cost of toolbox commands against a bare Python interpreter.
 
 Usage: python bench/startup.py [--repeat N]
 
