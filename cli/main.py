@@ -2,7 +2,7 @@
 
 Each subcommand lives in its own module ``toolbox.cli.<name>`` that defines
 ``register(app)``. Those modules import only typer and the standard library at
-module level; the algorithm cores, and with them numpy, scipy, numba, sympy and
+module level. The algorithm cores, and with them numpy, scipy, numba, sympy and
 pyfftw, are imported inside the command bodies, so ``--help`` starts fast.
 """
 
